@@ -1,0 +1,37 @@
+# LR Atlas: `make serve` to read and edit the site, `make test` to verify all of it.
+# Both create .venv on first use and reinstall whenever requirements.txt changes.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+ADDR ?= 127.0.0.1:8000
+
+# Material 9.8 prints an end-of-life banner on every build; it is noise here.
+export NO_MKDOCS_2_WARNING := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: serve test build figures bench clean
+
+$(VENV)/installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit("LR Atlas needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+figures: $(VENV)/installed
+	$(PY) -m runner
+
+serve: figures
+	$(VENV)/bin/mkdocs serve --dev-addr $(ADDR)
+
+test: $(VENV)/installed
+	$(PY) -m pytest --codeblocks tests docs README.md
+
+build: figures
+	$(VENV)/bin/mkdocs build --strict --site-dir site
+
+bench: figures
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf generated site .pytest_cache

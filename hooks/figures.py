@@ -1,0 +1,48 @@
+"""MkDocs hook: draw the LR figures before each build and publish them under figures/.
+
+All the work is in ``runner`` (also run by ``python -m runner``, the tests and CI);
+this file only connects it to MkDocs' build and live-reload events.
+"""
+
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # mkdocs loads hooks by path; make `runner` importable
+
+from runner.figures import FIGURES_DIR, draw_figures  # noqa: E402
+from runner.markdown_fences import missing_includes  # noqa: E402
+from runner.snippets import SNIPPETS_DIR, SnippetError  # noqa: E402
+
+
+def on_pre_build(config):
+    try:
+        draw_figures()
+    except SnippetError as error:
+        raise PluginError(f"figure runner: {error}") from error
+
+
+def on_files(files, config):
+    for figure in sorted(FIGURES_DIR.glob("*.svg")):
+        files.append(File.generated(config, f"figures/{figure.name}", abs_src_path=str(figure)))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    # pymdownx.snippets reports a missing file without naming the page that wanted it.
+    for include in missing_includes(markdown, ROOT):
+        raise PluginError(
+            f"docs/{page.file.src_uri}:{include.lineno}: includes '{include.path}', "
+            "which does not exist"
+        )
+    return markdown
+
+
+def on_serve(server, config, builder):
+    # Editing a snippet or the runner rebuilds the site, which redraws only stale figures.
+    server.watch(str(SNIPPETS_DIR))
+    server.watch(str(ROOT / "runner"))
+    return server

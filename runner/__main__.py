@@ -1,0 +1,34 @@
+"""Command line: ``python -m runner [--force] [--out DIR] [SNIPPET ...]``."""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from runner.figures import FIGURES_DIR, draw_figures
+from runner.snippets import SnippetError, discover, display_path
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m runner", description=__doc__)
+    parser.add_argument("snippets", nargs="*", type=Path, help="default: every snippet")
+    parser.add_argument("--out", type=Path, default=FIGURES_DIR, help="figure folder")
+    parser.add_argument("--force", action="store_true", help="ignore the cache")
+    args = parser.parse_args(argv)
+    snippets = args.snippets or discover()
+    start = time.perf_counter()
+    try:
+        drawn = draw_figures(snippets, args.out, force=args.force)
+    except SnippetError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - start
+    cached = len(snippets) - len(drawn)
+    for figure in drawn:
+        print(f"drew {display_path(figure)}")
+    print(f"{len(drawn)} drawn, {cached} up to date, {seconds:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
