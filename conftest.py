@@ -1,0 +1,70 @@
+"""Test set-up shared by every part of the suite, the GPU runner's included.
+
+Only the standard library and pytest here: the GPU box has torch, matplotlib and pytest,
+but no MkDocs and no pytest-codeblocks.
+"""
+
+import os
+import re
+import tempfile
+import traceback
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+
+# matplotlib and Jupyter write caches under $HOME; keep test runs out of it.
+_CACHE = Path(tempfile.mkdtemp(prefix="lr-atlas-test-cache-"))
+os.environ.setdefault("MPLCONFIGDIR", str(_CACHE / "matplotlib"))
+os.environ.setdefault("JUPYTER_CONFIG_DIR", str(_CACHE / "jupyter"))
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def _is_markdown_block(item) -> bool:
+    # pytest-codeblocks' item type, recognised without importing the plugin.
+    return type(item).__name__ == "TestBlock" and hasattr(item, "obj")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed and call.excinfo is not None and _is_markdown_block(item):
+        report.longrepr = markdown_block_failure(item, call.excinfo.value)
+    return report
+
+
+def markdown_block_failure(item, error: BaseException) -> str:
+    """``docs/page.md:LINE: ExceptionType: message`` plus the failing line.
+
+    pytest-codeblocks reports only "line N" of the fence and the bare message; a reader
+    fixing a page needs the file, the exact line, and the exception type.
+    """
+    path = Path(item.path)
+    try:
+        where = path.relative_to(ROOT)
+    except ValueError:
+        where = path
+    block = item.obj
+    fence_line = block.lineno
+    # pytest-codeblocks wraps the real exception in a RuntimeError raised from its except.
+    original = error.__context__ or error
+    if original is error and "Expected output" in str(error):
+        return f"{where}:{fence_line}: printed output differs from the expected-output block\n" + (
+            str(error).split("\n", 1)[1]
+        )
+    block_lines = [
+        frame.lineno for frame in traceback.extract_tb(original.__traceback__)
+        if frame.filename == "<string>"
+    ]
+    if isinstance(original, SyntaxError) and original.filename == "<string>":
+        block_lines = [original.lineno or 1]
+    line_in_block = block_lines[-1] if block_lines else 1
+    code_lines = block.code.splitlines()
+    offending = code_lines[line_in_block - 1].strip() if line_in_block <= len(code_lines) else ""
+    message = re.sub(r"\s+$", "", str(original))
+    return (
+        f"{where}:{fence_line + line_in_block}: {type(original).__name__}: {message}\n"
+        f"    {offending}\n"
+        f"(line {line_in_block} of the python block that starts at {where}:{fence_line})"
+    )

@@ -1,0 +1,139 @@
+"""The figure runner: deterministic output, a cache that skips torch, loud failures."""
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from runner.figures import KEYS_FILE, draw_figures
+from runner.snippets import ROOT, SnippetError, discover, run_snippet
+
+SNIPPETS = discover()
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("figures")
+    draw_figures(SNIPPETS, out, force=True)
+    return out
+
+
+def write_snippet(folder: Path, name: str, code: str) -> Path:
+    path = folder / f"{name}.py"
+    path.write_text(textwrap.dedent(code).lstrip())
+    return path
+
+
+def test_draws_one_svg_per_snippet(drawn):
+    assert sorted(p.stem for p in drawn.glob("*.svg")) == sorted(p.stem for p in SNIPPETS)
+    keys = json.loads((drawn / KEYS_FILE).read_text())
+    assert sorted(keys) == sorted(p.stem for p in SNIPPETS)
+
+
+def test_two_runs_give_the_same_bytes(drawn, tmp_path):
+    draw_figures(SNIPPETS, tmp_path, force=True)
+    for figure in drawn.glob("*.svg"):
+        assert (tmp_path / figure.name).read_bytes() == figure.read_bytes(), figure.name
+
+
+def test_axis_label_says_what_a_step_is(drawn):
+    assert "epoch (one scheduler.step() per epoch)" in (drawn / "step_lr.svg").read_text()
+    one_cycle = (drawn / "one_cycle_lr.svg").read_text()
+    assert "batch (one scheduler.step() per batch; 8 batches per epoch, 10 epochs)" in one_cycle
+
+
+def test_figure_is_titled_with_the_scheduler_that_ran(drawn):
+    assert ">StepLR<" in (drawn / "step_lr.svg").read_text()
+    assert ">OneCycleLR<" in (drawn / "one_cycle_lr.svg").read_text()
+
+
+def test_cache_hit_imports_neither_torch_nor_matplotlib(drawn):
+    probe = textwrap.dedent(f"""
+        import sys
+        from runner.figures import draw_figures
+        from runner.snippets import discover
+        drawn = draw_figures(discover(), {str(drawn)!r})
+        print(len(drawn), "torch" in sys.modules, "matplotlib" in sys.modules)
+    """)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["0", "False", "False"]
+
+
+def test_only_the_changed_snippet_is_redrawn(tmp_path):
+    snippets = tmp_path / "snippets"
+    snippets.mkdir()
+    copies = [shutil.copy(path, snippets / path.name) for path in SNIPPETS]
+    out = tmp_path / "figures"
+    assert len(draw_figures(copies, out)) == len(copies)
+    changed = Path(copies[0])
+    changed.write_text(changed.read_text() + "\n# edited\n")
+    assert draw_figures(copies, out) == [out / f"{changed.stem}.svg"]
+    assert draw_figures(copies, out) == []
+
+
+def test_figure_of_a_removed_snippet_is_deleted(tmp_path):
+    (tmp_path / "gone.svg").write_text("<svg/>")
+    fake = write_snippet(tmp_path, "fake", "scheduler = object(); epochs = 1; lrs = [0.1]")
+    draw_figures([fake], tmp_path)
+    assert sorted(p.name for p in tmp_path.glob("*.svg")) == ["fake.svg"]
+
+
+def test_snippet_without_lrs_names_the_snippet(tmp_path):
+    path = write_snippet(tmp_path, "no_lrs", "scheduler = object()\nepochs = 3\n")
+    with pytest.raises(SnippetError, match=r"no_lrs\.py:1: defines no 'lrs'"):
+        run_snippet(path)
+
+
+def test_snippet_that_raises_names_file_line_and_exception(tmp_path):
+    path = write_snippet(
+        tmp_path,
+        "broken",
+        """
+        lrs = []
+        epochs = 1
+
+        ratio = 1 / 0
+        """,
+    )
+    with pytest.raises(SnippetError) as raised:
+        run_snippet(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}:4: ZeroDivisionError: division by zero")
+    assert "ratio = 1 / 0" in message  # the traceback shows the offending line
+
+
+def test_snippet_that_warns_fails(tmp_path):
+    path = write_snippet(
+        tmp_path,
+        "warns",
+        """
+        import warnings
+        warnings.warn("the 'verbose' argument is deprecated", DeprecationWarning)
+        """,
+    )
+    with pytest.raises(SnippetError, match=r"warns\.py:2: DeprecationWarning: the 'verbose'"):
+        run_snippet(path)
+
+
+def test_lrs_must_split_into_whole_epochs(tmp_path):
+    path = write_snippet(tmp_path, "ragged", "scheduler = object(); epochs = 3; lrs = [0.1] * 7")
+    with pytest.raises(SnippetError, match=r"ragged\.py:1: 7 recorded learning rates"):
+        run_snippet(path)
+
+
+def test_command_line_reports_a_failing_snippet(tmp_path):
+    path = write_snippet(tmp_path, "broken", "lrs = []\nraise RuntimeError('boom')\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "runner", "--out", str(tmp_path / "out"), str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert f"error: {path}:2: RuntimeError: boom" in result.stderr

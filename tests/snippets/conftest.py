@@ -1,0 +1,40 @@
+"""Run each snippet once per session; with REQUIRE_GPU=1, insist on CUDA."""
+
+import os
+
+import pytest
+import torch
+
+from runner.snippets import SNIPPETS_DIR, SnippetRun, run_snippet
+
+REQUIRE_GPU = os.environ.get("REQUIRE_GPU") == "1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cuda_when_required():
+    if REQUIRE_GPU and not torch.cuda.is_available():
+        pytest.fail(
+            f"REQUIRE_GPU=1 but torch.cuda.is_available() is False "
+            f"(torch {torch.__version__}); the GPU checks cannot run here",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def expected_device() -> str:
+    return "cuda" if REQUIRE_GPU or torch.cuda.is_available() else "cpu"
+
+
+_runs: dict[str, SnippetRun] = {}
+
+
+@pytest.fixture(scope="session")
+def snippet():
+    """``snippet("step_lr")`` runs snippets/step_lr.py once and returns its SnippetRun."""
+
+    def get(name: str) -> SnippetRun:
+        if name not in _runs:
+            _runs[name] = run_snippet(SNIPPETS_DIR / f"{name}.py")
+        return _runs[name]
+
+    return get

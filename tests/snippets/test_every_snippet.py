@@ -1,0 +1,41 @@
+"""The contract every snippet keeps, checked for each file in snippets/."""
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from runner.snippets import discover, run_snippet
+
+SNIPPETS = discover()
+TESTS_DIR = Path(__file__).parent
+
+
+def test_there_are_snippets():
+    assert len(SNIPPETS) >= 2
+
+
+@pytest.mark.parametrize("path", SNIPPETS, ids=lambda p: p.name)
+def test_snippet_has_its_own_test_module(path):
+    # One test module per example, asserting what its page claims.
+    assert (TESTS_DIR / f"test_{path.stem}.py").is_file(), (
+        f"{path.name} has no tests/snippets/test_{path.stem}.py checking its learning rates"
+    )
+
+
+@pytest.mark.parametrize("path", SNIPPETS, ids=lambda p: p.name)
+def test_snippet_trains_on_the_expected_device(path, snippet, expected_device):
+    run = snippet(path.stem)
+    assert next(run.namespace["model"].parameters()).device.type == expected_device
+    assert run.namespace["loss"].device.type == expected_device
+    assert torch.isfinite(run.namespace["loss"]).item()
+
+
+@pytest.mark.parametrize("path", SNIPPETS, ids=lambda p: p.name)
+def test_snippet_lrs_do_not_depend_on_the_device(path, snippet, monkeypatch):
+    # On a CUDA machine this compares a CPU run with the CUDA run; on a CPU-only
+    # machine it still proves that a second run reproduces the first exactly.
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    cpu_run = run_snippet(path)
+    assert next(cpu_run.namespace["model"].parameters()).device.type == "cpu"
+    assert cpu_run.lrs == snippet(path.stem).lrs
