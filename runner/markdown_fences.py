@@ -79,3 +79,80 @@ def includes(text: str) -> list[Include]:
 
 def missing_includes(text: str, root: Path) -> list[Include]:
     return [inc for inc in includes(text) if not (root / inc.path).is_file()]
+
+
+PYTHON_LANGUAGES = {"python", "py", "python3", "py3", "pycon", "ipython", "ipython3"}
+# pytest-codeblocks runs these as shell commands: `make serve` in a page would start a server.
+EXECUTED_SHELLS = {"sh", "bash", "zsh"}
+SKIP_WITH_REASON = re.compile(r"""^pytest\.mark\.skip(if)?\(.*reason\s*=\s*["'][^"']{8,}["']""")
+
+
+def fence_problems(where: str, text: str, root: Path) -> list[str]:
+    """Every Python fence must be executed, an include of a snippet, or skipped with a reason.
+
+    ``where`` is how to name the file in messages (``docs/page.md``).
+    """
+    problems = []
+    inside = set()
+    for fence in fences(text):
+        inside.update(range(fence.lineno, fence.lineno + len(fence.body) + 2))
+        problem = _fence_problem(fence, root)
+        if problem:
+            problems.append(f"{where}:{fence.lineno}: {problem}")
+    for include in includes(text):
+        if include.lineno not in inside and include.path.startswith("snippets/"):
+            problems.append(
+                f"{where}:{include.lineno}: snippet include outside a code fence; "
+                f'put it in a ```python title="{include.path}" fence'
+            )
+    return problems
+
+
+def _fence_problem(fence: Fence, root: Path) -> str | None:
+    if fence.language in EXECUTED_SHELLS:
+        return (
+            f"```{fence.info} blocks are executed by pytest-codeblocks as shell commands; "
+            "use ```console for commands a reader types"
+        )
+    if fence.language not in PYTHON_LANGUAGES:
+        return None
+    body = [line for line in fence.body if line.strip()]
+    fence_includes = [INCLUDE.match(line) for line in body]
+    if fence.info == "python":
+        if any(fence_includes):
+            return (
+                "an executed ```python fence holds a --8<-- include, which would run as "
+                'Python; use ```python title="snippets/<name>.py" for included snippets'
+            )
+        return _marker_problem(fence.marker)
+    if body and all(fence_includes):
+        for match in fence_includes:
+            path = match["target"].partition(":")[0]
+            if not path.startswith("snippets/") or not path.endswith(".py"):
+                return f"includes '{path}', which is not a snippet (snippets/<name>.py)"
+            if not (root / path).is_file():
+                return f"includes '{path}', which does not exist"
+        return None
+    return (
+        f"```{fence.info} fence is neither executed by pytest-codeblocks (only an exact "
+        "```python fence is) nor an include of a tested snippet; make it ```python"
+    )
+
+
+def _marker_problem(marker: str | None) -> str | None:
+    if marker is None:
+        return None
+    if marker.startswith("pytest.mark.skip"):
+        if SKIP_WITH_REASON.match(marker):
+            return None
+        return f"<!--{marker}--> skips this block without a written reason (reason=\"...\")"
+    if marker.startswith(("pytest-codeblocks:skip", "pytest.mark.xfail")) or marker in {
+        "pytest-codeblocks:expect-exception",
+        "pytest-codeblocks:expect-error",
+    }:
+        return (
+            f"<!--{marker}--> hides what the block does; skip with "
+            '<!--pytest.mark.skip(reason="...")-->, or catch and print an expected '
+            "exception so that its message is checked"
+        )
+    return None

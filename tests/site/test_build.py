@@ -1,0 +1,146 @@
+"""`mkdocs build --strict` is a test, and so is what it produces."""
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from runner.markdown_fences import includes
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-W", "error", "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+def built_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+
+
+def visible_text(page_html: str) -> str:
+    # Code may legitimately contain backslashes and dollars; prose and math may not.
+    without_code = re.sub(r"<(pre|code|script|style)\b.*?</\1>", "", page_html, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", without_code))
+
+
+def test_strict_validation_is_fully_enabled():
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    assert config["strict"] is True
+    assert config["validation"] == {
+        "omitted_files": "warn",
+        "absolute_links": "warn",
+        "unrecognized_links": "warn",
+        "anchors": "warn",
+    }
+
+
+def test_every_page_is_built(site):
+    sources = sorted((ROOT / "docs").rglob("*.md"))
+    assert len(built_pages(site)) == len(sources)
+
+
+def test_every_image_resolves_to_a_built_file(site):
+    for page in built_pages(site):
+        for src in re.findall(r'<img[^>]*\ssrc="([^"]+)"', page.read_text()):
+            assert (page.parent / src).resolve().is_file(), f"{page}: broken image {src}"
+
+
+def test_pages_that_include_a_snippet_show_its_drawn_figure(site):
+    checked = 0
+    for source in sorted((ROOT / "docs").rglob("*.md")):
+        built = site / source.relative_to(ROOT / "docs").with_suffix("") / "index.html"
+        if source.name == "index.md":
+            built = site / source.relative_to(ROOT / "docs").with_suffix(".html")
+        for include in includes(source.read_text()):
+            name = Path(include.path).stem
+            page_html = built.read_text()
+            assert re.search(rf'<img alt="[^"]+" src="[./]*figures/{name}\.svg"', page_html), (
+                f"{built} does not show figures/{name}.svg"
+            )
+            svg = (site / "figures" / f"{name}.svg").read_text()
+            assert svg.startswith("<?xml") and "<svg" in svg
+            checked += 1
+    assert checked >= 2
+
+
+def test_math_is_rendered_to_mathml(site):
+    page = (site / "schedulers" / "one-cycle-lr" / "index.html").read_text()
+    assert page.count("<math") >= 5
+    assert 'display="block"' in page
+    for built in built_pages(site):
+        text = visible_text(built.read_text())
+        for raw in ("\\(", "\\[", "$$"):
+            assert raw not in text, f"{built}: raw math {raw!r} left in the page"
+
+
+def test_site_fetches_nothing_from_the_internet(site):
+    for built in built_pages(site):
+        page = built.read_text()
+        assert "fonts.googleapis.com" not in page and "fonts.gstatic.com" not in page
+        remote = re.findall(r'<(?:script|link|img)[^>]*\s(?:src|href)="(https?://[^"]+)"', page)
+        assert remote == [], f"{built} loads {remote}"
+
+
+def test_included_snippet_appears_verbatim(site):
+    page = (site / "schedulers" / "step-lr" / "index.html").read_text()
+    code = html.unescape(re.sub(r"<[^>]+>", "", page))
+    for line in (ROOT / "snippets" / "step_lr.py").read_text().splitlines():
+        assert line in code
+
+
+def copy_project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    for folder in ("docs", "hooks", "runner", "snippets"):
+        shutil.copytree(ROOT / folder, project / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    # The figure cache comes along, so the copy's build needs no torch.
+    if (ROOT / "generated").is_dir():
+        shutil.copytree(ROOT / "generated", project / "generated")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    return project
+
+
+def test_missing_include_fails_the_build_naming_page_line_and_path(tmp_path):
+    project = copy_project(tmp_path)
+    (project / "docs" / "broken.md").write_text(
+        '# Broken\n\n```python title="snippets/nope.py"\n--8<-- "snippets/nope.py"\n```\n'
+    )
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "docs/broken.md:4: includes 'snippets/nope.py', which does not exist" in (
+        result.stdout + result.stderr
+    )
+
+
+def test_broken_snippet_fails_the_build_naming_snippet_and_line(tmp_path):
+    project = copy_project(tmp_path)
+    snippet = project / "snippets" / "step_lr.py"
+    snippet.write_text(snippet.read_text().replace("step_size=10", "step_size=10, verbose=True"))
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert re.search(
+        r"figure runner: snippets/step_lr\.py:\d+: TypeError: .*unexpected keyword argument "
+        r"'verbose'",
+        output,
+    ), output

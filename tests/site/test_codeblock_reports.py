@@ -1,0 +1,74 @@
+"""A failing example on a page is reported as file.md:line with the exception type."""
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_codeblocks(tmp_path: Path, page: str) -> str:
+    shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
+    (tmp_path / "page.md").write_text(textwrap.dedent(page).lstrip())
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--codeblocks", "-p", "no:cacheprovider", "page.md"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_raising_block_names_file_line_type_and_code(tmp_path):
+    output = run_codeblocks(
+        tmp_path,
+        """
+        # Page
+
+        Some prose.
+
+        ```python
+        rates = [0.1, 0.05]
+        ratio = rates[0] / (rates[1] - 0.05)
+        ```
+        """,
+    )
+    assert "page.md:7: ZeroDivisionError: float division by zero" in output
+    assert "    ratio = rates[0] / (rates[1] - 0.05)" in output
+    assert "(line 2 of the python block that starts at page.md:5)" in output
+
+
+def test_block_inside_an_admonition_reports_the_page_line(tmp_path):
+    output = run_codeblocks(
+        tmp_path,
+        """
+        !!! note
+
+            ```python
+            import torch
+            torch.optim.lr_scheduler.StepLR(None, step_size=1, verbose=True)
+            ```
+        """,
+    )
+    assert "page.md:5: TypeError: StepLR.__init__() got an unexpected keyword argument" in output
+
+
+def test_wrong_expected_output_names_the_block(tmp_path):
+    output = run_codeblocks(
+        tmp_path,
+        """
+        ```python
+        print(0.1 * 3)
+        ```
+
+        <!--pytest-codeblocks:expected-output-->
+        ```text
+        0.3
+        ```
+        """,
+    )
+    assert "page.md:1: printed output differs from the expected-output block" in output
+    assert "0.30000000000000004" in output

@@ -1,0 +1,82 @@
+"""The fence guard: no Python on a page escapes execution without saying why."""
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from runner.markdown_fences import fence_problems
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md"]
+
+
+def problems_in(text: str, root: Path = ROOT) -> list[str]:
+    return fence_problems("page.md", textwrap.dedent(text).lstrip(), root)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_python_fence_is_run_or_included(page):
+    where = str(page.relative_to(ROOT))
+    assert fence_problems(where, page.read_text(encoding="utf-8"), ROOT) == []
+
+
+def test_executed_python_fence_passes():
+    assert problems_in("text\n\n```python\nprint(1)\n```\n") == []
+
+
+@pytest.mark.parametrize("info", ["py", "python3", "{.python}", 'python title="x.py"', "pycon"])
+def test_python_fence_that_pytest_codeblocks_skips_fails(info):
+    assert problems_in(f"# Title\n\n```{info}\nprint(1)\n```\n") == [
+        f"page.md:3: ```{info} fence is neither executed by pytest-codeblocks (only an "
+        "exact ```python fence is) nor an include of a tested snippet; make it ```python"
+    ]
+
+
+def test_indented_fence_in_an_admonition_is_checked():
+    text = '!!! note\n\n    ```py\n    print(1)\n    ```\n'
+    assert problems_in(text)[0].startswith("page.md:3: ```py fence")
+
+
+def test_titled_include_of_an_existing_snippet_passes():
+    text = '```python title="snippets/step_lr.py"\n--8<-- "snippets/step_lr.py"\n```\n'
+    assert problems_in(text) == []
+
+
+def test_include_of_a_missing_snippet_fails():
+    text = 'Text\n\n```python title="snippets/nope.py"\n--8<-- "snippets/nope.py"\n```\n'
+    assert problems_in(text) == ["page.md:3: includes 'snippets/nope.py', which does not exist"]
+
+
+def test_include_in_an_executed_fence_fails():
+    text = '```python\n--8<-- "snippets/step_lr.py"\n```\n'
+    assert problems_in(text)[0].startswith("page.md:1: an executed ```python fence holds")
+
+
+def test_shell_fence_fails_because_it_would_be_executed():
+    assert problems_in("```bash\nmake serve\n```\n")[0].startswith(
+        "page.md:1: ```bash blocks are executed by pytest-codeblocks"
+    )
+
+
+def test_skip_without_reason_fails_and_with_reason_passes():
+    bare = problems_in("<!--pytest.mark.skip-->\n```python\nimport cupy\n```\n")
+    assert bare == [
+        'page.md:2: <!--pytest.mark.skip--> skips this block without a written reason '
+        '(reason="...")'
+    ]
+    reasoned = '<!--pytest.mark.skip(reason="needs two GPUs to show DDP")-->\n```python\nx\n```\n'
+    assert problems_in(reasoned) == []
+
+
+def test_xfail_is_refused():
+    assert "catch and print" in problems_in(
+        "<!--pytest.mark.xfail-->\n```python\n1 / 0\n```\n"
+    )[0]
+
+
+def test_snippet_include_outside_a_fence_fails():
+    assert problems_in('Text\n--8<-- "snippets/step_lr.py"\n') == [
+        "page.md:2: snippet include outside a code fence; put it in a "
+        '```python title="snippets/step_lr.py" fence'
+    ]
