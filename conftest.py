@@ -26,12 +26,13 @@ def _is_markdown_block(item) -> bool:
     return type(item).__name__ == "TestBlock" and hasattr(item, "obj")
 
 
-@pytest.hookimpl(wrapper=True)
+# An old-style wrapper: the GPU box's pytest may predate new-style ones.
+@pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    report = yield
+    outcome = yield
+    report = outcome.get_result()
     if report.failed and call.excinfo is not None and _is_markdown_block(item):
         report.longrepr = markdown_block_failure(item, call.excinfo.value)
-    return report
 
 
 def markdown_block_failure(item, error: BaseException) -> str:
