@@ -21,6 +21,30 @@ os.environ.setdefault("JUPYTER_CONFIG_DIR", str(_CACHE / "jupyter"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
+REQUIRE_GPU = os.environ.get("REQUIRE_GPU") == "1"
+
+
+def pytest_report_header(config):
+    import torch
+
+    cuda = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "not available"
+    return f"torch {torch.__version__}, CUDA: {cuda}, REQUIRE_GPU={int(REQUIRE_GPU)}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cuda_when_required():
+    """With REQUIRE_GPU=1 every test fails, never skips, on a machine without CUDA."""
+    if REQUIRE_GPU:
+        import torch
+
+        if not torch.cuda.is_available():
+            pytest.fail(
+                f"REQUIRE_GPU=1 but torch.cuda.is_available() is False "
+                f"(torch {torch.__version__}); the GPU checks cannot run here",
+                pytrace=False,
+            )
+
+
 def _is_markdown_block(item) -> bool:
     # pytest-codeblocks' item type, recognised without importing the plugin.
     return type(item).__name__ == "TestBlock" and hasattr(item, "obj")
