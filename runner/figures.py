@@ -1,8 +1,11 @@
-"""Draw each snippet's recorded learning rates into ``<name>.svg``.
+"""Turn each snippet's recorded learning rates into figures.
 
-The curve is the snippet's own ``lrs``: the figure never re-implements a schedule.
+snippet --run--> Recording (``<name>.json``: the snippet's own ``lrs``) --draw--> ``<name>.svg``
+all main recordings --draw--> ``overview.svg`` (small multiples, one panel per scheduler)
 
-A figure is redrawn only when its cache key changes: the snippet's bytes, the runner's
+The curves are the snippets' own ``lrs``: no figure re-implements a schedule.
+
+A snippet is rerun only when its cache key changes: the snippet's bytes, the runner's
 code, and the torch and matplotlib versions. Checking the keys reads files and package
 metadata only, so an up-to-date build never imports torch or matplotlib.
 """
@@ -11,14 +14,62 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
-from runner.snippets import ROOT, SnippetRun, discover, run_snippet
+from runner.snippets import ROOT, discover, run_snippet
 
 FIGURES_DIR = ROOT / "generated" / "figures"
 KEYS_FILE = "cache-keys.json"
+OVERVIEW = "overview"
 RUNNER_DIR = Path(__file__).resolve().parent
+
+LINE_COLOR = "#3f51b5"
+
+
+@dataclass
+class Recording:
+    """What a snippet run leaves for the figures: enough to draw, nothing to recompute."""
+
+    name: str
+    scheduler: str  # the class name of the scheduler that ran
+    epochs: int
+    lrs: list[float]
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return len(self.lrs) // self.epochs
+
+    @property
+    def step_unit(self) -> str:
+        return "epoch" if self.steps_per_epoch == 1 else "batch"
+
+    @property
+    def is_main_example(self) -> bool:
+        """``step_lr.py`` running a StepLR is the StepLR example; variants are not."""
+        return self.name == snake_case(self.scheduler)
+
+    @classmethod
+    def load(cls, path: Path) -> Recording:
+        return cls(**json.loads(path.read_text()))
+
+    def save(self, path: Path) -> None:
+        _write_atomically(path, json.dumps(asdict(self)) + "\n")
+
+
+def snake_case(class_name: str) -> str:
+    """StepLR -> step_lr, ReduceLROnPlateau -> reduce_lr_on_plateau."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", class_name).lower()
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # Builds and tests may run side by side; a reader must never see half a file.
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
 
 
 def _package_version(name: str) -> str:
@@ -29,13 +80,25 @@ def _package_version(name: str) -> str:
         return module.__version__
 
 
-def cache_key(snippet: Path) -> str:
+def _runner_digest() -> hashlib.sha256:
     digest = hashlib.sha256()
-    digest.update(Path(snippet).read_bytes())
     for source in ("snippets.py", "figures.py"):  # the code that runs and draws
         digest.update((RUNNER_DIR / source).read_bytes())
-    for package in ("torch", "matplotlib"):
-        digest.update(f"{package}=={_package_version(package)}".encode())
+    digest.update(f"matplotlib=={_package_version('matplotlib')}".encode())
+    return digest
+
+
+def cache_key(snippet: Path) -> str:
+    digest = _runner_digest()
+    digest.update(f"torch=={_package_version('torch')}".encode())
+    digest.update(Path(snippet).read_bytes())
+    return digest.hexdigest()
+
+
+def overview_key(recordings: list[Path]) -> str:
+    digest = _runner_digest()
+    for path in recordings:
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -46,13 +109,18 @@ def _read_keys(out_dir: Path) -> dict[str, str]:
         return {}
 
 
+def _outputs(out_dir: Path, name: str) -> list[Path]:
+    return [out_dir / f"{name}.svg", out_dir / f"{name}.json"]
+
+
 def stale(snippets: list[Path], out_dir: Path) -> dict[Path, str]:
-    """Snippets whose figure is missing or was drawn from other inputs, with their new key."""
+    """Snippets whose outputs are missing or came from other inputs, with their new key."""
     keys = _read_keys(out_dir)
     result = {}
     for snippet in snippets:
         key = cache_key(snippet)
-        if keys.get(snippet.stem) != key or not (out_dir / f"{snippet.stem}.svg").exists():
+        outputs_exist = all(p.exists() for p in _outputs(out_dir, snippet.stem))
+        if keys.get(snippet.stem) != key or not outputs_exist:
             result[snippet] = key
     return result
 
@@ -62,74 +130,128 @@ def draw_figures(
     out_dir: Path = FIGURES_DIR,
     force: bool = False,
 ) -> list[Path]:
-    """Run every stale snippet and draw its figure; return the figures (re)drawn."""
+    """Run every stale snippet, draw its figure and the overview; return what was drawn."""
     snippets = discover() if snippets is None else [Path(s) for s in snippets]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    names = {s.stem for s in snippets}
     todo = {s: cache_key(s) for s in snippets} if force else stale(snippets, out_dir)
-    _remove_orphans(snippets, out_dir)
-    keys = _read_keys(out_dir)
-    keys = {name: key for name, key in keys.items() if name in {s.stem for s in snippets}}
+    _remove_orphans(names, out_dir)
+    keys = {k: v for k, v in _read_keys(out_dir).items() if k in names | {OVERVIEW}}
     drawn = []
     for snippet, key in todo.items():
-        figure = out_dir / f"{snippet.stem}.svg"
-        draw_lr_figure(run_snippet(snippet), figure)
+        run = run_snippet(snippet)
+        recording = Recording(snippet.stem, type(run.scheduler).__name__, run.epochs, run.lrs)
+        svg, record = _outputs(out_dir, snippet.stem)
+        recording.save(record)
+        draw_lr_figure(recording, svg)
         keys[snippet.stem] = key
         # Saved after every figure, so a later failing snippet keeps earlier work cached.
-        (out_dir / KEYS_FILE).write_text(json.dumps(keys, indent=2, sort_keys=True) + "\n")
-        drawn.append(figure)
+        _write_atomically(out_dir / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
+        drawn.append(svg)
+    overview = _draw_overview_if_stale(out_dir, keys, force)
+    if overview:
+        drawn.append(overview)
     return drawn
 
 
-def _remove_orphans(snippets: list[Path], out_dir: Path) -> None:
-    """A figure whose snippet was deleted or renamed must not linger on the site."""
-    names = {s.stem for s in snippets}
-    for figure in out_dir.glob("*.svg"):
-        if figure.stem not in names:
-            figure.unlink()
+def _draw_overview_if_stale(out_dir: Path, keys: dict[str, str], force: bool) -> Path | None:
+    records = sorted(p for p in out_dir.glob("*.json") if p.name != KEYS_FILE)
+    main = [p for p in records if Recording.load(p).is_main_example]
+    figure = out_dir / f"{OVERVIEW}.svg"
+    if not main:
+        figure.unlink(missing_ok=True)
+        return None
+    key = overview_key(main)
+    if not force and keys.get(OVERVIEW) == key and figure.exists():
+        return None
+    draw_overview([Recording.load(p) for p in main], figure)
+    keys[OVERVIEW] = key
+    _write_atomically(out_dir / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
+    return figure
 
 
-def step_unit(run: SnippetRun) -> str:
-    return "epoch" if run.steps_per_epoch == 1 else "batch"
+def _remove_orphans(names: set[str], out_dir: Path) -> None:
+    """Outputs of a deleted or renamed snippet must not linger on the site."""
+    for output in [*out_dir.glob("*.svg"), *out_dir.glob("*.json")]:
+        if output.stem not in names | {OVERVIEW} and output.name != KEYS_FILE:
+            output.unlink()
 
 
-def draw_lr_figure(run: SnippetRun, path: Path) -> None:
-    # Imported here so that a cache hit never pays for matplotlib.
+def _svg_style():
     import matplotlib
+
+    return matplotlib.rc_context(
+        {
+            "svg.hashsalt": "lr-atlas",  # fixed ids: the same run gives the same bytes
+            "svg.fonttype": "none",  # text stays text: smaller files, the page's font
+            "font.size": 10,
+        }
+    )
+
+
+def _save(figure, path: Path) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    figure.savefig(partial, format="svg", metadata={"Date": None})
+    os.replace(partial, path)
+
+
+def draw_lr_figure(recording: Recording, path: Path) -> None:
+    # Imported here so that a cache hit never pays for matplotlib.
     from matplotlib.figure import Figure
 
-    rc = {
-        "svg.hashsalt": "lr-atlas",  # fixed ids: the same run gives the same bytes
-        "svg.fonttype": "none",  # text stays text: smaller files, the page's font
-        "font.size": 10,
-    }
-    with matplotlib.rc_context(rc):
+    with _svg_style():
         figure = Figure(figsize=(6.4, 3.2), layout="constrained")
         axes = figure.add_subplot()
-        steps = range(len(run.lrs))
-        per_epoch = step_unit(run) == "epoch"
-        axes.plot(
-            steps,
-            run.lrs,
-            drawstyle="steps-post" if per_epoch else "default",
-            marker="o" if per_epoch and len(run.lrs) <= 40 else None,
-            markersize=3,
-            color="#3f51b5",
-        )
+        _plot_lrs(axes, recording)
+        per_epoch = recording.step_unit == "epoch"
         if per_epoch:
             axes.set_xlabel("epoch (one scheduler.step() per epoch)")
         else:
             axes.set_xlabel(
                 f"batch (one scheduler.step() per batch; "
-                f"{run.steps_per_epoch} batches per epoch, {run.epochs} epochs)"
+                f"{recording.steps_per_epoch} batches per epoch, {recording.epochs} epochs)"
             )
-            if run.epochs <= 30:
-                for epoch in range(1, run.epochs):
-                    axes.axvline(epoch * run.steps_per_epoch, color="#bbbbbb", lw=0.6, zorder=0)
+            if recording.epochs <= 30:
+                for epoch in range(1, recording.epochs):
+                    boundary = epoch * recording.steps_per_epoch
+                    axes.axvline(boundary, color="#bbbbbb", lw=0.6, zorder=0)
         axes.set_ylabel("learning rate")
-        axes.set_title(type(run.scheduler).__name__, loc="left", fontweight="bold")
-        axes.set_xlim(0, max(len(run.lrs) - 1, 1))
-        axes.set_ylim(bottom=0)
+        axes.set_title(recording.scheduler, loc="left", fontweight="bold")
         axes.grid(True, axis="y", color="#e0e0e0", lw=0.6)
-        axes.spines[["top", "right"]].set_visible(False)
-        figure.savefig(path, format="svg", metadata={"Date": None})
+        _save(figure, path)
+
+
+def draw_overview(recordings: list[Recording], path: Path) -> None:
+    """Small multiples: every scheduler's own recorded curve, on the same kind of axes."""
+    from matplotlib.figure import Figure
+
+    columns = 4
+    rows = -(-len(recordings) // columns)
+    with _svg_style():
+        figure = Figure(figsize=(8.8, 1.9 * rows), layout="constrained")
+        grid = figure.subplots(rows, columns, squeeze=False)
+        for axes, recording in zip(grid.flat, sorted(recordings, key=lambda r: r.scheduler)):
+            _plot_lrs(axes, recording, markers=False)
+            axes.set_title(recording.scheduler, loc="left", fontsize=9, fontweight="bold")
+            axes.set_xlabel(f"{recording.step_unit}s", fontsize=8, labelpad=1)
+            axes.tick_params(labelsize=7, length=2)
+            axes.locator_params(nbins=3)
+        for axes in grid.flat[len(recordings) :]:
+            axes.set_visible(False)
+        _save(figure, path)
+
+
+def _plot_lrs(axes, recording: Recording, markers: bool = True) -> None:
+    per_epoch = recording.step_unit == "epoch"
+    axes.plot(
+        range(len(recording.lrs)),
+        recording.lrs,
+        drawstyle="steps-post" if per_epoch else "default",
+        marker="o" if markers and per_epoch and len(recording.lrs) <= 40 else None,
+        markersize=3,
+        color=LINE_COLOR,
+    )
+    axes.set_xlim(0, max(len(recording.lrs) - 1, 1))
+    axes.set_ylim(bottom=0)
+    axes.spines[["top", "right"]].set_visible(False)

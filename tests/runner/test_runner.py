@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from runner.figures import FIGURES_DIR, KEYS_FILE, draw_figures
+from runner.figures import FIGURES_DIR, KEYS_FILE, Recording, draw_figures, snake_case
 from runner.snippets import ROOT, SnippetError, discover, run_snippet
 
 SNIPPETS = discover()
@@ -28,16 +28,42 @@ def write_snippet(folder: Path, name: str, code: str) -> Path:
     return path
 
 
-def test_draws_one_svg_per_snippet(drawn):
-    assert sorted(p.stem for p in drawn.glob("*.svg")) == sorted(p.stem for p in SNIPPETS)
-    keys = json.loads((drawn / KEYS_FILE).read_text())
-    assert sorted(keys) == sorted(p.stem for p in SNIPPETS)
+def test_draws_one_svg_and_one_recording_per_snippet_plus_the_overview(drawn):
+    names = sorted(p.stem for p in SNIPPETS)
+    assert sorted(p.stem for p in drawn.glob("*.svg")) == sorted([*names, "overview"])
+    assert sorted(p.stem for p in drawn.glob("*.json") if p.name != KEYS_FILE) == names
+    assert sorted(json.loads((drawn / KEYS_FILE).read_text())) == sorted([*names, "overview"])
+
+
+def test_recording_holds_exactly_what_the_snippet_recorded(drawn):
+    run = run_snippet(ROOT / "snippets" / "step_lr.py")
+    recording = Recording.load(drawn / "step_lr.json")
+    assert recording == Recording("step_lr", "StepLR", run.epochs, run.lrs)
+    assert recording.is_main_example and recording.step_unit == "epoch"
+
+
+def test_overview_has_a_panel_for_every_main_example_only(drawn):
+    overview = (drawn / "overview.svg").read_text()
+    recordings = [Recording.load(p) for p in drawn.glob("*.json") if p.name != KEYS_FILE]
+    for recording in recordings:
+        panel_title = f">{recording.scheduler}<"
+        assert (panel_title in overview) == recording.is_main_example, recording.name
+
+
+@pytest.mark.parametrize(
+    "class_name, snippet_name",
+    [("StepLR", "step_lr"), ("ReduceLROnPlateau", "reduce_lr_on_plateau"),
+     ("CosineAnnealingWarmRestarts", "cosine_annealing_warm_restarts"),
+     ("LRScheduler", "lr_scheduler"), ("OneCycleLR", "one_cycle_lr")],
+)
+def test_snippet_of_a_scheduler_is_named_after_its_class(class_name, snippet_name):
+    assert snake_case(class_name) == snippet_name
 
 
 def test_two_runs_give_the_same_bytes(drawn, tmp_path):
     draw_figures(SNIPPETS, tmp_path, force=True)
-    for figure in drawn.glob("*.svg"):
-        assert (tmp_path / figure.name).read_bytes() == figure.read_bytes(), figure.name
+    for output in [*drawn.glob("*.svg"), *drawn.glob("*.json")]:
+        assert (tmp_path / output.name).read_bytes() == output.read_bytes(), output.name
 
 
 def test_axis_label_says_what_a_step_is(drawn):
@@ -55,8 +81,7 @@ def test_cache_hit_imports_neither_torch_nor_matplotlib(drawn):
     probe = textwrap.dedent(f"""
         import sys
         from runner.figures import draw_figures
-        from runner.snippets import discover
-        drawn = draw_figures(discover(), {str(drawn)!r})
+        drawn = draw_figures({[str(p) for p in SNIPPETS]!r}, {str(drawn)!r})
         print(len(drawn), "torch" in sys.modules, "matplotlib" in sys.modules)
     """)
     result = subprocess.run(
