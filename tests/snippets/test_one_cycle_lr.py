@@ -60,3 +60,88 @@ def test_one_more_step_raises(snippet):
     assert str(raised.value) == (
         "Tried to step 81 times. The specified number of total steps is 80"
     )
+
+
+def one_cycle_phases(step, total_steps, max_lr, pct_start, three_phase, linear):
+    """The documented phases, written out independently of torch."""
+    initial = max_lr / DIV_FACTOR
+    final = initial / FINAL_DIV_FACTOR
+    ramp = (lambda u, v, x: u + (v - u) * x) if linear else anneal
+    if three_phase:
+        ends = [pct_start * total_steps - 1, 2 * pct_start * total_steps - 2, total_steps - 1]
+        levels = [initial, max_lr, initial, final]
+    else:
+        ends = [pct_start * total_steps - 1, total_steps - 1]
+        levels = [initial, max_lr, final]
+    start = 0.0
+    for phase, end in enumerate(ends):
+        if step <= end or phase == len(ends) - 1:
+            return ramp(levels[phase], levels[phase + 1], (step - start) / (end - start))
+        start = end
+    raise AssertionError("unreachable")
+
+
+def drive(**kwargs) -> list[float]:
+    weight = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=0.01, momentum=0.9)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, **kwargs)
+    lrs = []
+    for _ in range(scheduler.total_steps):
+        lrs.append(scheduler.get_last_lr()[0])
+        optimizer.step()
+        scheduler.step()
+    return lrs
+
+
+@pytest.mark.parametrize("three_phase", [False, True])
+@pytest.mark.parametrize("strategy", ["cos", "linear"])
+@pytest.mark.parametrize("total_steps, pct_start", [(100, 0.3), (37, 0.25), (50, 0.45)])
+def test_every_phase_follows_the_documented_ramps(three_phase, strategy, total_steps, pct_start):
+    lrs = drive(
+        max_lr=0.2,
+        total_steps=total_steps,
+        pct_start=pct_start,
+        anneal_strategy=strategy,
+        three_phase=three_phase,
+    )
+    expected = [
+        one_cycle_phases(step, total_steps, 0.2, pct_start, three_phase, strategy == "linear")
+        for step in range(total_steps)
+    ]
+    assert lrs == pytest.approx(expected, rel=1e-12, abs=0)
+
+
+def test_three_phase_returns_to_the_initial_lr_before_the_final_anneal():
+    lrs = drive(max_lr=0.2, total_steps=100, pct_start=0.3, three_phase=True)
+    assert lrs[29] == pytest.approx(0.2, rel=1e-12)
+    assert lrs[58] == pytest.approx(0.2 / DIV_FACTOR, rel=1e-12)
+    assert lrs[99] == pytest.approx(0.2 / DIV_FACTOR / FINAL_DIV_FACTOR, rel=1e-12)
+
+
+def test_cycle_momentum_switches_momentum_on_for_plain_sgd():
+    weight = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=0.01)
+    assert optimizer.param_groups[0]["momentum"] == 0
+    torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=100)
+    assert optimizer.param_groups[0]["momentum"] == 0.95
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({}, "You must define either total_steps OR (epochs AND steps_per_epoch)"),
+        ({"total_steps": 0}, "Expected positive integer total_steps, but got 0"),
+        ({"epochs": 10, "steps_per_epoch": 0}, "Expected positive integer steps_per_epoch, but got 0"),
+        ({"total_steps": 100, "pct_start": 1.5}, "Expected float between 0 and 1 pct_start, but got 1.5"),
+        (
+            {"total_steps": 100, "anneal_strategy": "exp"},
+            "anneal_strategy must be one of 'cos' or 'linear', instead got exp",
+        ),
+    ],
+)
+def test_invalid_parameters_raise_the_documented_message(kwargs, message):
+    weight = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=0.01, momentum=0.9)
+    with pytest.raises(ValueError) as raised:
+        torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, **kwargs)
+    assert str(raised.value) == message
