@@ -4,6 +4,7 @@ All the work is in ``runner`` (also run by ``python -m runner``, the tests and C
 this file only connects it to MkDocs' build and live-reload events.
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -31,6 +32,10 @@ def on_files(files, config):
     return files
 
 
+# ![alt](../figures/step_lr.svg): an LR figure drawn by the runner
+FIGURE = re.compile(r"!\[(?P<alt>[^\]]+)\]\((?P<path>(?:\.\./)*figures/(?P<name>\w+))\.svg\)")
+
+
 def on_page_markdown(markdown, page, config, files):
     # pymdownx.snippets reports a missing file without naming the page that wanted it.
     for include in missing_includes(markdown, ROOT):
@@ -38,7 +43,11 @@ def on_page_markdown(markdown, page, config, files):
             f"docs/{page.file.src_uri}:{include.lineno}: includes '{include.path}', "
             "which does not exist"
         )
-    return markdown
+    # Pages name one figure; readers get the variant for their colour scheme
+    # (Material hides #only-dark images in the light scheme and vice versa).
+    return FIGURE.sub(
+        r"![\g<alt>](\g<path>.svg#only-light)![\g<alt>](\g<path>-dark.svg#only-dark)", markdown
+    )
 
 
 def on_serve(server, config, builder):

@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from runner.figures import FIGURES_DIR, draw_figures
+from runner.figures import FIGURES_DIR, OVERVIEW, draw_figures
 from runner.snippets import SnippetError, discover, display_path
 
 
@@ -23,10 +23,13 @@ def main(argv=None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - start
-    cached = len(snippets) - len(drawn)
+    rerun = {figure.stem.removesuffix("-dark") for figure in drawn} - {OVERVIEW}
     for figure in drawn:
         print(f"drew {display_path(figure)}")
-    print(f"{len(drawn)} drawn, {cached} up to date, {seconds:.2f} s")
+    print(
+        f"{len(drawn)} figures drawn, {len(rerun)} snippets run, "
+        f"{len(snippets) - len(rerun)} up to date, {seconds:.2f} s"
+    )
     return 0
 
 

@@ -27,7 +27,22 @@ KEYS_FILE = "cache-keys.json"
 OVERVIEW = "overview"
 RUNNER_DIR = Path(__file__).resolve().parent
 
-LINE_COLOR = "#3f51b5"
+
+
+@dataclass(frozen=True)
+class Theme:
+    suffix: str  # file name suffix: step_lr.svg, step_lr-dark.svg
+    line: str
+    text: str
+    grid: str
+    epoch: str
+
+
+# Material's default (light) and slate (dark) schemes; backgrounds stay transparent.
+THEMES = (
+    Theme(suffix="", line="#3f51b5", text="#333333", grid="#e0e0e0", epoch="#bbbbbb"),
+    Theme(suffix="-dark", line="#9fa8da", text="#d5d8e0", grid="#3b4050", epoch="#596070"),
+)
 
 
 @dataclass
@@ -109,8 +124,13 @@ def _read_keys(out_dir: Path) -> dict[str, str]:
         return {}
 
 
+def figure_paths(out_dir: Path, name: str) -> list[Path]:
+    """One figure per theme: ``<name>.svg`` for light pages, ``<name>-dark.svg`` for dark."""
+    return [out_dir / f"{name}{theme.suffix}.svg" for theme in THEMES]
+
+
 def _outputs(out_dir: Path, name: str) -> list[Path]:
-    return [out_dir / f"{name}.svg", out_dir / f"{name}.json"]
+    return [*figure_paths(out_dir, name), out_dir / f"{name}.json"]
 
 
 def stale(snippets: list[Path], out_dir: Path) -> dict[Path, str]:
@@ -142,43 +162,47 @@ def draw_figures(
     for snippet, key in todo.items():
         run = run_snippet(snippet)
         recording = Recording(snippet.stem, type(run.scheduler).__name__, run.epochs, run.lrs)
-        svg, record = _outputs(out_dir, snippet.stem)
-        recording.save(record)
-        draw_lr_figure(recording, svg)
+        recording.save(out_dir / f"{snippet.stem}.json")
+        for theme, svg in zip(THEMES, figure_paths(out_dir, snippet.stem)):
+            draw_lr_figure(recording, svg, theme)
+            drawn.append(svg)
         keys[snippet.stem] = key
-        # Saved after every figure, so a later failing snippet keeps earlier work cached.
+        # Saved after every snippet, so a later failing one keeps earlier work cached.
         _write_atomically(out_dir / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
-        drawn.append(svg)
-    overview = _draw_overview_if_stale(out_dir, keys, force)
-    if overview:
-        drawn.append(overview)
+    drawn += _draw_overview_if_stale(out_dir, keys, force)
     return drawn
 
 
-def _draw_overview_if_stale(out_dir: Path, keys: dict[str, str], force: bool) -> Path | None:
+def _draw_overview_if_stale(out_dir: Path, keys: dict[str, str], force: bool) -> list[Path]:
     records = sorted(p for p in out_dir.glob("*.json") if p.name != KEYS_FILE)
     main = [p for p in records if Recording.load(p).is_main_example]
-    figure = out_dir / f"{OVERVIEW}.svg"
+    figures = figure_paths(out_dir, OVERVIEW)
     if not main:
-        figure.unlink(missing_ok=True)
-        return None
+        for figure in figures:
+            figure.unlink(missing_ok=True)
+        return []
     key = overview_key(main)
-    if not force and keys.get(OVERVIEW) == key and figure.exists():
-        return None
-    draw_overview([Recording.load(p) for p in main], figure)
+    if not force and keys.get(OVERVIEW) == key and all(f.exists() for f in figures):
+        return []
+    recordings = [Recording.load(p) for p in main]
+    for theme, figure in zip(THEMES, figures):
+        draw_overview(recordings, figure, theme)
     keys[OVERVIEW] = key
     _write_atomically(out_dir / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
-    return figure
+    return figures
 
 
 def _remove_orphans(names: set[str], out_dir: Path) -> None:
     """Outputs of a deleted or renamed snippet must not linger on the site."""
+    keep = {KEYS_FILE, *(p.name for p in figure_paths(out_dir, OVERVIEW))}
+    for name in names:
+        keep.update(p.name for p in _outputs(out_dir, name))
     for output in [*out_dir.glob("*.svg"), *out_dir.glob("*.json")]:
-        if output.stem not in names | {OVERVIEW} and output.name != KEYS_FILE:
+        if output.name not in keep:
             output.unlink()
 
 
-def _svg_style():
+def _svg_style(theme: Theme):
     import matplotlib
 
     return matplotlib.rc_context(
@@ -186,24 +210,31 @@ def _svg_style():
             "svg.hashsalt": "lr-atlas",  # fixed ids: the same run gives the same bytes
             "svg.fonttype": "none",  # text stays text: smaller files, the page's font
             "font.size": 10,
+            "text.color": theme.text,
+            "axes.labelcolor": theme.text,
+            "axes.edgecolor": theme.text,
+            "xtick.color": theme.text,
+            "ytick.color": theme.text,
+            "grid.color": theme.grid,
+            "lines.color": theme.line,
         }
     )
 
 
 def _save(figure, path: Path) -> None:
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    figure.savefig(partial, format="svg", metadata={"Date": None})
+    figure.savefig(partial, format="svg", metadata={"Date": None}, transparent=True)
     os.replace(partial, path)
 
 
-def draw_lr_figure(recording: Recording, path: Path) -> None:
+def draw_lr_figure(recording: Recording, path: Path, theme: Theme = THEMES[0]) -> None:
     # Imported here so that a cache hit never pays for matplotlib.
     from matplotlib.figure import Figure
 
-    with _svg_style():
+    with _svg_style(theme):
         figure = Figure(figsize=(6.4, 3.2), layout="constrained")
         axes = figure.add_subplot()
-        _plot_lrs(axes, recording)
+        _plot_lrs(axes, recording, theme)
         per_epoch = recording.step_unit == "epoch"
         if per_epoch:
             axes.set_xlabel("epoch (one scheduler.step() per epoch)")
@@ -215,25 +246,25 @@ def draw_lr_figure(recording: Recording, path: Path) -> None:
             if recording.epochs <= 30:
                 for epoch in range(1, recording.epochs):
                     boundary = epoch * recording.steps_per_epoch
-                    axes.axvline(boundary, color="#bbbbbb", lw=0.6, zorder=0)
+                    axes.axvline(boundary, color=theme.epoch, lw=0.6, zorder=0)
         axes.set_ylabel("learning rate")
         axes.set_title(recording.scheduler, loc="left", fontweight="bold")
-        axes.grid(True, axis="y", color="#e0e0e0", lw=0.6)
+        axes.grid(True, axis="y", lw=0.6)
         _save(figure, path)
 
 
-def draw_overview(recordings: list[Recording], path: Path) -> None:
+def draw_overview(recordings: list[Recording], path: Path, theme: Theme = THEMES[0]) -> None:
     """Small multiples: every scheduler's own recorded curve, on the same kind of axes."""
     from matplotlib.figure import Figure
 
     columns = 4
     rows = -(-len(recordings) // columns)
-    with _svg_style():
+    with _svg_style(theme):
         figure = Figure(figsize=(8.8, 1.9 * rows), layout="constrained")
         grid = figure.subplots(rows, columns, squeeze=False)
         for axes, recording in zip(grid.flat, sorted(recordings, key=lambda r: r.scheduler)):
-            _plot_lrs(axes, recording, markers=False)
-            axes.set_title(recording.scheduler, loc="left", fontsize=9, fontweight="bold")
+            _plot_lrs(axes, recording, theme, markers=False)
+            axes.set_title(recording.scheduler, loc="left", fontsize=8, fontweight="bold")
             axes.set_xlabel(f"{recording.step_unit}s", fontsize=8, labelpad=1)
             axes.tick_params(labelsize=7, length=2)
             axes.locator_params(nbins=3)
@@ -242,7 +273,7 @@ def draw_overview(recordings: list[Recording], path: Path) -> None:
         _save(figure, path)
 
 
-def _plot_lrs(axes, recording: Recording, markers: bool = True) -> None:
+def _plot_lrs(axes, recording: Recording, theme: Theme, markers: bool = True) -> None:
     per_epoch = recording.step_unit == "epoch"
     axes.plot(
         range(len(recording.lrs)),
@@ -250,7 +281,7 @@ def _plot_lrs(axes, recording: Recording, markers: bool = True) -> None:
         drawstyle="steps-post" if per_epoch else "default",
         marker="o" if markers and per_epoch and len(recording.lrs) <= 40 else None,
         markersize=3,
-        color=LINE_COLOR,
+        color=theme.line,
     )
     axes.set_xlim(0, max(len(recording.lrs) - 1, 1))
     axes.set_ylim(bottom=0)

@@ -65,7 +65,7 @@ def test_every_page_is_built(site):
 
 def test_every_image_resolves_to_a_built_file(site):
     for page in built_pages(site):
-        for src in re.findall(r'<img[^>]*\ssrc="([^"]+)"', page.read_text()):
+        for src in re.findall(r'<img[^>]*\ssrc="([^"#]+)', page.read_text()):
             assert (page.parent / src).resolve().is_file(), f"{page}: broken image {src}"
 
 
@@ -78,11 +78,12 @@ def test_pages_that_include_a_snippet_show_its_drawn_figure(site):
         for include in includes(source.read_text()):
             name = Path(include.path).stem
             page_html = built.read_text()
-            assert re.search(rf'<img alt="[^"]+" src="[./]*figures/{name}\.svg"', page_html), (
-                f"{built} does not show figures/{name}.svg"
-            )
-            svg = (site / "figures" / f"{name}.svg").read_text()
-            assert svg.startswith("<?xml") and "<svg" in svg
+            for variant in (f"{name}.svg#only-light", f"{name}-dark.svg#only-dark"):
+                assert re.search(rf'<img alt="[^"]+" src="[./]*figures/{variant}"', page_html), (
+                    f"{built} does not show figures/{variant}"
+                )
+            for svg in (f"{name}.svg", f"{name}-dark.svg"):
+                assert (site / "figures" / svg).read_text().startswith("<?xml")
             checked += 1
     assert checked >= 2
 
