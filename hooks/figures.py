@@ -32,8 +32,12 @@ def on_files(files, config):
     return files
 
 
-# ![alt](../figures/step_lr.svg): an LR figure drawn by the runner
-FIGURE = re.compile(r"!\[(?P<alt>[^\]]+)\]\((?P<path>(?:\.\./)*figures/(?P<name>\w+))\.svg\)")
+# ![alt](../figures/step_lr.svg): an LR figure drawn by the runner. The alt text may hold
+# one level of brackets ("milestones=[15, 25]").
+FIGURE = re.compile(
+    r"!\[(?P<alt>(?:[^\[\]]|\[[^\[\]]*\])+)\]"
+    r"\((?P<path>(?:\.\./)*figures/(?P<name>\w+))\.svg\)"
+)
 
 
 def on_page_markdown(markdown, page, config, files):

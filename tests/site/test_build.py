@@ -1,6 +1,7 @@
 """`mkdocs build --strict` is a test, and so is what it produces."""
 
 import html
+from importlib import metadata
 import os
 import re
 import shutil
@@ -17,11 +18,11 @@ from runner.markdown_fences import includes
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess:
+def mkdocs_build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-W", "error", "-m", "mkdocs", "build", "--strict", "-d", str(site)],
         cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
         capture_output=True,
         text=True,
     )
@@ -32,7 +33,8 @@ def site(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("site")
     # Draw in this process, which has torch loaded already; the build then hits the cache.
     draw_figures()
-    result = mkdocs_build(ROOT, site)
+    # Built as the deploy job builds it: on GitHub Actions, which names the repository.
+    result = mkdocs_build(ROOT, site, GITHUB_REPOSITORY="example/lr-atlas")
     assert result.returncode == 0, result.stdout + result.stderr
     return site
 
@@ -102,8 +104,23 @@ def test_site_fetches_nothing_from_the_internet(site):
     for built in built_pages(site):
         page = built.read_text()
         assert "fonts.googleapis.com" not in page and "fonts.gstatic.com" not in page
-        remote = re.findall(r'<(?:script|link|img)[^>]*\s(?:src|href)="(https?://[^"]+)"', page)
+        tags = re.findall(r"<(?:script|link|img|iframe|source)\b[^>]*>", page)
+        # rel="canonical" names the page's public address; it is not fetched.
+        loaded = [tag for tag in tags if 'rel="canonical"' not in tag]
+        remote = [tag for tag in loaded if re.search(r'\s(?:src|href)="(https?:)?//', tag)]
         assert remote == [], f"{built} loads {remote}"
+
+
+def test_footer_names_the_torch_version_read_at_build_time(site):
+    footer = f"Every example on this site was executed with PyTorch {metadata.version('torch')}"
+    for built in built_pages(site):
+        assert footer in built.read_text(), built
+
+
+def test_edit_link_points_at_the_page_source_on_github(site):
+    page = (site / "schedulers" / "step-lr" / "index.html").read_text()
+    assert 'href="https://github.com/example/lr-atlas/edit/main/docs/schedulers/step-lr.md"' in page
+    assert "api.github.com" not in page and "md-source" not in page  # no repository widget
 
 
 def test_included_snippet_appears_verbatim(site):

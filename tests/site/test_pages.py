@@ -22,7 +22,9 @@ def snippets_included_by(page: Path) -> set[str]:
 
 def figure_image(name: str) -> re.Pattern:
     # ![alt text](../figures/<name>.svg) with a non-empty alt text
-    return re.compile(r"!\[[^\]\s][^\]]*\]\((\.\./)*figures/" + re.escape(name) + r"\.svg\)")
+    # (the alt text may hold one level of brackets: "milestones=[15, 25]")
+    alt = r"(?:[^\[\]\s]|\[[^\[\]]*\])(?:[^\[\]]|\[[^\[\]]*\])*"
+    return re.compile(rf"!\[{alt}\]\((\.\./)*figures/{re.escape(name)}\.svg\)")
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -46,5 +48,6 @@ def test_figure_check_catches_a_page_without_its_figure(tmp_path):
     page.write_text('```python title="snippets/step_lr.py"\n--8<-- "snippets/step_lr.py"\n```\n')
     assert snippets_included_by(page) == {"step_lr"}
     assert not figure_image("step_lr").search(page.read_text())
-    page.write_text(page.read_text() + "\n![StepLR curve](../figures/step_lr.svg)\n")
+    page.write_text(page.read_text() + "\n![StepLR, milestones=[1, 2]](../figures/step_lr.svg)\n")
     assert figure_image("step_lr").search(page.read_text())
+    assert not figure_image("step_lr").search("![](../figures/step_lr.svg)")  # no alt text
