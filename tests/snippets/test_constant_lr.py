@@ -1,0 +1,85 @@
+"""snippets/constant_lr.py: factor * lr for the first total_iters epochs, then the base lr."""
+
+import pytest
+import torch
+
+BASE_LR = 0.1
+FACTOR = 0.25
+TOTAL_ITERS = 8
+EPOCHS = 30
+
+
+def constant_lr(base_lr: float, factor: float, total_iters: int, epoch: int) -> float:
+    return base_lr * factor if epoch < total_iters else base_lr
+
+
+def drive(steps: int, **kwargs) -> list[float]:
+    weight = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
+    scheduler = torch.optim.lr_scheduler.ConstantLR(optimizer, **kwargs)
+    lrs = []
+    for _ in range(steps):
+        lrs.append(scheduler.get_last_lr()[0])
+        optimizer.step()
+        scheduler.step()
+    return lrs
+
+
+def test_quarter_lr_for_eight_epochs_then_full_lr(snippet):
+    run = snippet("constant_lr")
+    scheduler = run.scheduler
+    assert isinstance(scheduler, torch.optim.lr_scheduler.ConstantLR)
+    assert (scheduler.factor, scheduler.total_iters) == (FACTOR, TOTAL_ITERS)
+    assert scheduler.base_lrs == [BASE_LR]
+    expected = [constant_lr(BASE_LR, FACTOR, TOTAL_ITERS, epoch) for epoch in range(run.epochs)]
+    assert run.lrs == pytest.approx(expected, rel=1e-12, abs=0)
+
+
+def test_one_step_per_epoch_with_both_phases(snippet):
+    run = snippet("constant_lr")
+    assert run.epochs == EPOCHS
+    assert len(run.lrs) == EPOCHS
+    assert run.scheduler.last_epoch == EPOCHS
+    assert run.lrs.count(run.lrs[0]) == TOTAL_ITERS
+    assert run.lrs[TOTAL_ITERS - 1 : TOTAL_ITERS + 1] == pytest.approx([0.025, 0.1], rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("factor", "total_iters"), [(1 / 3, 5), (0.5, 1), (0.5, 3), (1.0, 3), (0.01, 12)]
+)
+def test_torch_matches_the_formula_before_and_after_total_iters(factor, total_iters):
+    steps = total_iters + 4
+    expected = [constant_lr(BASE_LR, factor, total_iters, epoch) for epoch in range(steps)]
+    lrs = drive(steps, factor=factor, total_iters=total_iters)
+    assert lrs == pytest.approx(expected, rel=1e-12, abs=0)
+
+
+def test_defaults_are_a_third_for_five_epochs():
+    expected = [constant_lr(BASE_LR, 1 / 3, 5, epoch) for epoch in range(8)]
+    assert drive(8) == pytest.approx(expected, rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize("factor", [1.5, -0.1])
+def test_factor_outside_zero_to_one_is_refused(factor):
+    with pytest.raises(ValueError) as raised:
+        drive(1, factor=factor)
+    assert str(raised.value) == "Constant multiplicative factor expected to be between 0 and 1."
+
+
+def test_factor_zero_is_accepted_but_the_total_iters_th_step_fails():
+    weight = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
+    scheduler = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=0, total_iters=3)
+    for _ in range(2):
+        optimizer.step()
+        scheduler.step()
+    assert scheduler.get_last_lr() == [0.0]
+    optimizer.step()
+    with pytest.raises(ZeroDivisionError) as raised:
+        scheduler.step()  # the third step would restore the base LR: lr * (1 / factor)
+    assert str(raised.value) == "float division by zero"
+
+
+@pytest.mark.parametrize("total_iters", [0, -1, 2.5])
+def test_factor_stays_forever_unless_total_iters_is_a_positive_integer(total_iters):
+    assert drive(6, factor=0.5, total_iters=total_iters) == pytest.approx([0.05] * 6, rel=1e-12)
