@@ -1,0 +1,50 @@
+"""Every scheduler torch ships has its page and its example; a new one fails here first."""
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from runner.figures import snake_case
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEDULER_PAGES = ROOT / "docs" / "schedulers"
+BASE_CLASS = "LRScheduler"
+SCHEDULERS = sorted(set(torch.optim.lr_scheduler.__all__) - {BASE_CLASS})
+
+
+def page_name(class_name: str) -> str:
+    return snake_case(class_name).replace("_", "-") + ".md"
+
+
+def test_one_page_per_public_scheduler_and_one_for_the_base_class():
+    pages = {p.name for p in SCHEDULER_PAGES.glob("*.md")} - {"index.md"}
+    expected = {page_name(name) for name in [*SCHEDULERS, BASE_CLASS]}
+    assert sorted(expected - pages) == [], "schedulers without a page"
+    assert sorted(pages - expected) == [], "pages for names torch does not export"
+
+
+@pytest.mark.parametrize("class_name", SCHEDULERS)
+def test_main_example_runs_the_scheduler_it_is_named_after(class_name, snippet):
+    run = snippet(snake_case(class_name))
+    assert type(run.scheduler).__name__ == class_name
+
+
+@pytest.mark.parametrize("class_name", SCHEDULERS)
+def test_page_includes_its_main_example_and_links_the_official_docs(class_name):
+    text = (SCHEDULER_PAGES / page_name(class_name)).read_text(encoding="utf-8")
+    assert text.startswith(f"# {class_name}")
+    assert f'--8<-- "snippets/{snake_case(class_name)}.py"' in text
+    official = (
+        "https://docs.pytorch.org/docs/stable/generated/"
+        f"torch.optim.lr_scheduler.{class_name}.html"
+    )
+    assert official in text
+
+
+def test_overview_links_every_scheduler_page_and_shows_the_overview_figure():
+    overview = (SCHEDULER_PAGES / "index.md").read_text(encoding="utf-8")
+    rows = [line for line in overview.splitlines() if line.startswith("| [")]
+    linked = [line.split("](", 1)[1].split(")", 1)[0] for line in rows]
+    assert sorted(linked) == sorted(page_name(name) for name in SCHEDULERS)
+    assert "(../figures/overview.svg)" in overview
