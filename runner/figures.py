@@ -13,6 +13,7 @@ metadata only, so an up-to-date build never imports torch or matplotlib.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -210,6 +211,9 @@ def _svg_style(theme: Theme):
             "svg.hashsalt": "lr-atlas",  # fixed ids: the same run gives the same bytes
             "svg.fonttype": "none",  # text stays text: smaller files, the page's font
             "font.size": 10,
+            # One family, not matplotlib's ten-name fallback list repeated in every <text>.
+            "font.family": "sans-serif",
+            "font.sans-serif": ["DejaVu Sans"],
             "text.color": theme.text,
             "axes.labelcolor": theme.text,
             "axes.edgecolor": theme.text,
@@ -222,9 +226,19 @@ def _svg_style(theme: Theme):
 
 
 def _save(figure, path: Path) -> None:
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    figure.savefig(partial, format="svg", metadata={"Date": None}, transparent=True)
-    os.replace(partial, path)
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None}, transparent=True)
+    _write_atomically(path, compact_svg(buffer.getvalue()))
+
+
+def compact_svg(svg: str) -> str:
+    """Shrink matplotlib's SVG without changing the picture, to keep pages light.
+
+    Coordinates are in points: a tenth of a point is below a screen pixel.
+    """
+    svg = re.sub(r"(\d\.\d)\d+", r"\1", svg)
+    svg = re.sub(r' transform="rotate\(-?0[ ,][^)]*\)"', "", svg)  # rotation by zero
+    return re.sub(r"\n\s+", "\n", svg)  # indentation
 
 
 def draw_lr_figure(recording: Recording, path: Path, theme: Theme = THEMES[0]) -> None:
@@ -260,13 +274,13 @@ def draw_overview(recordings: list[Recording], path: Path, theme: Theme = THEMES
     columns = 4
     rows = -(-len(recordings) // columns)
     with _svg_style(theme):
-        figure = Figure(figsize=(8.8, 1.9 * rows), layout="constrained")
+        figure = Figure(figsize=(9.6, 1.9 * rows), layout="constrained")
         grid = figure.subplots(rows, columns, squeeze=False)
         for axes, recording in zip(grid.flat, sorted(recordings, key=lambda r: r.scheduler)):
             _plot_lrs(axes, recording, theme, markers=False)
-            axes.set_title(recording.scheduler, loc="left", fontsize=8, fontweight="bold")
+            axes.set_title(recording.scheduler, loc="left", fontsize=7.5, fontweight="bold")
             axes.set_xlabel(f"{recording.step_unit}s", fontsize=8, labelpad=1)
-            axes.tick_params(labelsize=7, length=2)
+            axes.tick_params(labelsize=7, length=0)  # labels suffice at this size
             axes.locator_params(nbins=3)
         for axes in grid.flat[len(recordings) :]:
             axes.set_visible(False)
