@@ -25,7 +25,7 @@ serve: figures
 	$(VENV)/bin/mkdocs serve --dev-addr $(ADDR)
 
 test: $(VENV)/installed
-	$(PY) -m pytest --codeblocks tests docs README.md
+	$(PY) -m pytest --codeblocks tests docs README.md CONTRIBUTING.md
 
 build: figures
 	$(VENV)/bin/mkdocs build --strict --site-dir site

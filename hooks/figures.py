@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # mkdocs loads hooks by path; make `runner` importable
 
 from runner.figures import FIGURES_DIR, draw_figures  # noqa: E402
-from runner.markdown_fences import missing_includes  # noqa: E402
+from runner.markdown_fences import fences, missing_includes  # noqa: E402
 from runner.snippets import SNIPPETS_DIR, SnippetError  # noqa: E402
 
 
@@ -40,6 +40,9 @@ FIGURE = re.compile(
 )
 
 
+BOTH_THEMES = r"![\g<alt>](\g<path>.svg#only-light)![\g<alt>](\g<path>-dark.svg#only-dark)"
+
+
 def on_page_markdown(markdown, page, config, files):
     # pymdownx.snippets reports a missing file without naming the page that wanted it.
     for include in missing_includes(markdown, ROOT):
@@ -49,9 +52,15 @@ def on_page_markdown(markdown, page, config, files):
         )
     # Pages name one figure; readers get the variant for their colour scheme
     # (Material hides #only-dark images in the light scheme and vice versa).
-    return FIGURE.sub(
-        r"![\g<alt>](\g<path>.svg#only-light)![\g<alt>](\g<path>-dark.svg#only-dark)", markdown
-    )
+    # Code blocks are left alone: an example of the syntax must show it as written.
+    in_code = set()
+    for fence in fences(markdown):
+        in_code.update(range(fence.lineno, fence.lineno + len(fence.body) + 2))
+    lines = markdown.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if number not in in_code:
+            lines[number - 1] = FIGURE.sub(BOTH_THEMES, line)
+    return "\n".join(lines)
 
 
 def on_serve(server, config, builder):

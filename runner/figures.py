@@ -280,7 +280,8 @@ def draw_overview(recordings: list[Recording], path: Path, theme: Theme = THEMES
             _plot_lrs(axes, recording, theme, markers=False)
             axes.set_title(recording.scheduler, loc="left", fontsize=7.5, fontweight="bold")
             axes.set_xlabel(f"{recording.step_unit}s", fontsize=8, labelpad=1)
-            axes.tick_params(labelsize=7, length=0)  # labels suffice at this size
+            # Labels without tick marks: at this size the marks add bytes, not information.
+            axes.tick_params(labelsize=7, bottom=False, left=False)
             axes.locator_params(nbins=3)
         for axes in grid.flat[len(recordings) :]:
             axes.set_visible(False)

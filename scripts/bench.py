@@ -1,4 +1,4 @@
-"""Measure the pipeline against its floor and print ratios (``make bench``).
+"""Measure the pipeline against its floor and print ratios (``make bench``), then page weights.
 
 floor   = python -c "import torch, matplotlib.pyplot"  +  a strict build with no figure work
 suite   = the whole test suite, as `make test` runs it          target: <= 1.5 x floor
@@ -13,6 +13,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from page_weight import report  # scripts/ is on sys.path: it is this script's folder
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -54,6 +56,8 @@ def main() -> None:
     ]
     for name, value, ratio in rows:
         print(f"{name:34} {value:7.2f} s   {ratio}")
+    print()
+    print(report(out / "site"))
 
 
 if __name__ == "__main__":

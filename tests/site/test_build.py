@@ -1,46 +1,17 @@
 """`mkdocs build --strict` is a test, and so is what it produces."""
 
 import html
-from importlib import metadata
-import os
 import re
 import shutil
-import subprocess
-import sys
+from importlib import metadata
 from pathlib import Path
 
-import pytest
 import yaml
+from built_site import built_pages, mkdocs_build
 
-from runner.figures import draw_figures
 from runner.markdown_fences import includes
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def mkdocs_build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-W", "error", "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-        cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
-        capture_output=True,
-        text=True,
-    )
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("site")
-    # Draw in this process, which has torch loaded already; the build then hits the cache.
-    draw_figures()
-    # Built as the deploy job builds it: on GitHub Actions, which names the repository.
-    result = mkdocs_build(ROOT, site, GITHUB_REPOSITORY="example/lr-atlas")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site
-
-
-def built_pages(site: Path) -> list[Path]:
-    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
 
 
 def visible_text(page_html: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 from runner.markdown_fences import fence_problems
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md"]
+PAGES = sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md", ROOT / "CONTRIBUTING.md"]
 
 
 def problems_in(text: str, root: Path = ROOT) -> list[str]:

@@ -1,0 +1,161 @@
+"""The built site as a reader meets it: served on 127.0.0.1 and driven in Chromium.
+
+Needs the system Chromium (`apt-get install -y chromium`; .ci/run installs it). Under
+CI=true a missing browser fails the suite; on a laptop without it these tests skip and say so.
+"""
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from built_site import built_pages
+
+# Debian's chromium here; GitHub's Ubuntu runners ship Google Chrome.
+CHROMIUM = next(
+    filter(None, map(shutil.which, ["chromium", "chromium-browser", "google-chrome"])), None
+)
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if CHROMIUM is None:
+        reason = "Chromium is not installed (apt-get install -y chromium); browser tests not run"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true requires the browser tests: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    home = tmp_path_factory.mktemp("chromium-home")  # Chromium writes caches under $HOME
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=LAUNCH_ARGS,
+            env={**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")},
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url} {r.failure}"))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and page.problems.append(f"HTTP {r.status}: {r.url}"),
+    )
+    yield page
+    context.close()
+
+
+def page_urls(site: Path) -> list[str]:
+    return [str(p.relative_to(site).parent).replace(".", "") for p in built_pages(site)]
+
+
+def open_page(page, base_url: str, path: str):
+    page.goto(base_url + (f"{path}/" if path else ""), wait_until="load")  # images included
+
+
+def test_every_page_loads_cleanly_with_its_images_math_and_copy_buttons(site, base_url, page):
+    paths = page_urls(site)
+    assert len(paths) >= 18
+    for path in paths:
+        open_page(page, base_url, path)
+        assert page.problems == [], f"/{path}: {page.problems}"
+        broken = page.eval_on_selector_all(
+            "article img", "imgs => imgs.filter(i => !i.complete || i.naturalWidth === 0)"
+            ".map(i => i.getAttribute('src'))",
+        )
+        assert broken == [], f"/{path}: images that did not load: {broken}"
+        # Code may hold any character; prose and formulas must not show raw TeX.
+        prose = page.eval_on_selector_all(
+            "article :is(p, li, td, th, h1, h2, h3)",
+            "els => els.filter(e => !e.closest('pre, code')).map(e => e.innerText)",
+        )
+        assert prose, f"/{path}: no text"
+        for raw in ("\\(", "\\[", "$$"):
+            assert not any(raw in chunk for chunk in prose), f"/{path}: raw {raw!r} in the text"
+        blocks = page.locator("article div.highlight pre").count()
+        buttons = page.locator("article div.highlight button[data-md-type='copy']").count()
+        assert buttons == blocks, f"/{path}: {blocks} code blocks, {buttons} copy buttons"
+
+
+def test_formulas_render_as_mathml(base_url, page):
+    open_page(page, base_url, "schedulers/one-cycle-lr")
+    assert page.locator("article math").count() >= 5
+    box = page.locator("article math[display='block']").first.bounding_box()
+    assert box is not None and box["height"] > 20  # laid out as math, not as a raw string
+
+
+def test_search_offers_the_one_cycle_lr_page_first(base_url, page):
+    open_page(page, base_url, "")
+    page.keyboard.press("/")  # Material's search shortcut, as a keyboard user would
+    page.keyboard.type("OneCycleLR")
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=10_000)
+    assert urlsplit(first.get_attribute("href")).path == "/schedulers/one-cycle-lr/"
+
+
+def visible_figures(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "article img[src*='figures/']",
+        "imgs => imgs.filter(i => i.offsetParent !== null).map(i => i.getAttribute('src'))",
+    )
+
+
+@pytest.mark.parametrize("path", ["schedulers/step-lr", "schedulers", "schedulers/cyclic-lr"])
+def test_dark_mode_switches_every_figure_to_its_dark_variant(base_url, page, path, tmp_path):
+    open_page(page, base_url, path)
+    light = visible_figures(page)
+    assert light and all(src.endswith(".svg#only-light") for src in light), light
+    page.screenshot(path=tmp_path / "light.png", full_page=True)
+
+    page.click("form[data-md-component='palette'] label:visible")
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    dark = visible_figures(page)
+    assert dark == [src.replace(".svg#only-light", "-dark.svg#only-dark") for src in light]
+    page.screenshot(path=tmp_path / "dark.png", full_page=True)
+    assert page.problems == []
+
+
+def test_home_and_scheduler_page_screenshots(base_url, page, tmp_path):
+    for path, name in [("", "home"), ("schedulers/one-cycle-lr", "one-cycle-lr")]:
+        open_page(page, base_url, path)
+        page.screenshot(path=tmp_path / f"{name}-light.png", full_page=True)
+        page.click("form[data-md-component='palette'] label:visible")
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+        page.screenshot(path=tmp_path / f"{name}-dark.png", full_page=True)
+        # back to light for the next page: the choice is remembered in localStorage
+        page.click("form[data-md-component='palette'] label:visible")
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+    shots = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert shots == [
+        "home-dark.png", "home-light.png", "one-cycle-lr-dark.png", "one-cycle-lr-light.png"
+    ]
+    assert all((tmp_path / shot).stat().st_size > 10_000 for shot in shots)
