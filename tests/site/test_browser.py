@@ -22,13 +22,17 @@ CHROMIUM = next(
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+def serve(directory: Path):
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
 @pytest.fixture(scope="module")
 def base_url(site):
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server, url = serve(site)
+    yield url
     server.shutdown()
     server.server_close()
 
@@ -82,28 +86,66 @@ def open_page(page, base_url: str, path: str):
     page.goto(base_url + (f"{path}/" if path else ""), wait_until="load")  # images included
 
 
+def reader_problems(page, url: str) -> list[str]:
+    """Everything a reader would notice is wrong with one page."""
+    page.problems.clear()
+    page.goto(url, wait_until="load")  # images included
+    problems = list(page.problems)
+    broken = page.eval_on_selector_all(
+        "article img",
+        "imgs => imgs.filter(i => !i.complete || i.naturalWidth === 0)"
+        ".map(i => i.getAttribute('src'))",
+    )
+    problems += [f"image did not load: {src}" for src in broken]
+    # Code may hold any character; prose and formulas must not show raw TeX.
+    prose = page.eval_on_selector_all(
+        "article :is(p, li, td, th, h1, h2, h3)",
+        "els => els.filter(e => !e.closest('pre, code')).map(e => e.innerText)",
+    )
+    if not prose:
+        problems.append("no text")
+    problems += [
+        f"raw math {raw!r} in the text"
+        for raw in ("\\(", "\\[", "$$")
+        if any(raw in chunk for chunk in prose)
+    ]
+    blocks = page.locator("article div.highlight pre").count()
+    buttons = page.locator("article div.highlight button[data-md-type='copy']").count()
+    if buttons != blocks:
+        problems.append(f"{blocks} code blocks but {buttons} copy buttons")
+    return problems
+
+
 def test_every_page_loads_cleanly_with_its_images_math_and_copy_buttons(site, base_url, page):
     paths = page_urls(site)
     assert len(paths) >= 18
     for path in paths:
-        open_page(page, base_url, path)
-        assert page.problems == [], f"/{path}: {page.problems}"
-        broken = page.eval_on_selector_all(
-            "article img", "imgs => imgs.filter(i => !i.complete || i.naturalWidth === 0)"
-            ".map(i => i.getAttribute('src'))",
+        assert reader_problems(page, base_url + (f"{path}/" if path else "")) == [], f"/{path}"
+
+
+def test_reader_problems_catches_missing_figure_console_error_and_raw_math(site, page, tmp_path):
+    broken = tmp_path / "site"
+    shutil.copytree(site, broken)
+    (broken / "figures" / "step_lr.svg").unlink()
+    step_lr = broken / "schedulers" / "step-lr" / "index.html"
+    step_lr.write_text(
+        step_lr.read_text().replace(
+            "<h1", '<script>console.error("planted")</script><p>raw \\(\\eta_t\\)</p><h1', 1
         )
-        assert broken == [], f"/{path}: images that did not load: {broken}"
-        # Code may hold any character; prose and formulas must not show raw TeX.
-        prose = page.eval_on_selector_all(
-            "article :is(p, li, td, th, h1, h2, h3)",
-            "els => els.filter(e => !e.closest('pre, code')).map(e => e.innerText)",
-        )
-        assert prose, f"/{path}: no text"
-        for raw in ("\\(", "\\[", "$$"):
-            assert not any(raw in chunk for chunk in prose), f"/{path}: raw {raw!r} in the text"
-        blocks = page.locator("article div.highlight pre").count()
-        buttons = page.locator("article div.highlight button[data-md-type='copy']").count()
-        assert buttons == blocks, f"/{path}: {blocks} code blocks, {buttons} copy buttons"
+    )
+    server, url = serve(broken)
+    try:
+        problems = reader_problems(page, url + "schedulers/step-lr/")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert any(p.startswith("console: planted") for p in problems), problems
+    assert any("HTTP 404" in p and p.endswith("figures/step_lr.svg") for p in problems), problems
+    assert any(
+        p.startswith("image did not load: ") and p.endswith("figures/step_lr.svg#only-light")
+        for p in problems
+    ), problems
+    assert "raw math '\\\\(' in the text" in problems
 
 
 def test_formulas_render_as_mathml(base_url, page):

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from built_site import built_pages, mkdocs_build
 
+from runner.figures import FIGURES_DIR, Recording
 from runner.markdown_fences import includes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,3 +138,20 @@ def test_broken_snippet_fails_the_build_naming_snippet_and_line(tmp_path):
         "figure runner: snippets/broken.py:3: NameError: name 'undefined_lr' is not defined"
         in output
     ), output
+
+
+FIGURE_LINK = re.compile(r"!\[(?P<alt>(?:[^\[\]]|\[[^\[\]]*\])+)\]\((?:\.\./)*figures/(?P<name>\w+)\.svg\)")
+
+
+def test_figure_alt_text_names_the_scheduler_that_ran_and_its_parameters(site):
+    checked = 0
+    for source in sorted((ROOT / "docs").rglob("*.md")):
+        for match in FIGURE_LINK.finditer(source.read_text()):
+            recording = FIGURES_DIR / f"{match['name']}.json"
+            if match["name"] == "overview":
+                continue
+            scheduler = Recording.load(recording).scheduler
+            assert scheduler in match["alt"], f"{source.name}: alt text does not name {scheduler}"
+            assert "=" in match["alt"], f"{source.name}: alt text gives no parameters"
+            checked += 1
+    assert checked >= 16
