@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parent
 _CACHE = Path(tempfile.mkdtemp(prefix="lr-atlas-test-cache-"))
 os.environ.setdefault("MPLCONFIGDIR", str(_CACHE / "matplotlib"))
 os.environ.setdefault("JUPYTER_CONFIG_DIR", str(_CACHE / "jupyter"))
+os.environ.setdefault("JUPYTER_RUNTIME_DIR", str(_CACHE / "jupyter-runtime"))
+os.environ.setdefault("IPYTHONDIR", str(_CACHE / "ipython"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
@@ -93,3 +95,19 @@ def markdown_block_failure(item, error: BaseException) -> str:
         f"    {offending}\n"
         f"(line {line_in_block} of the python block that starts at {where}:{fence_line})"
     )
+
+
+_notebook_runs = {}
+
+
+@pytest.fixture(scope="session")
+def notebook():
+    """``notebook("lr-range-test")`` runs docs/notebooks/lr-range-test.py once per session."""
+    from runner.notebooks import NOTEBOOKS_DIR, run_notebook
+
+    def get(name: str):
+        if name not in _notebook_runs:
+            _notebook_runs[name] = run_notebook(NOTEBOOKS_DIR / f"{name}.py")
+        return _notebook_runs[name]
+
+    return get

@@ -1,11 +1,13 @@
 """`mkdocs build --strict` is a test, and so is what it produces."""
 
 import html
+import json
 import re
 import shutil
 from importlib import metadata
 from pathlib import Path
 
+import pytest
 import yaml
 from built_site import built_pages, mkdocs_build
 
@@ -155,3 +157,39 @@ def test_figure_alt_text_names_the_scheduler_that_ran_and_its_parameters(site):
             assert "=" in match["alt"], f"{source.name}: alt text gives no parameters"
             checked += 1
     assert checked >= 16
+
+
+NOTEBOOK_PAGES = {"scheduler-shoot-out": 1, "lr-range-test": 2}  # name: figures
+
+
+@pytest.mark.parametrize("name, figures", NOTEBOOK_PAGES.items())
+def test_notebook_page_shows_its_outputs_and_no_errors(site, name, figures):
+    page = (site / "notebooks" / name / "index.html").read_text()
+    assert page.count('src="data:image/svg+xml;base64,') == figures
+    assert "application/vnd.jupyter.stderr" not in page and "Traceback" not in page
+    assert f'<a href="../{name}.ipynb" download>' in page
+    downloaded = json.loads((site / "notebooks" / f"{name}.ipynb").read_text())
+    assert downloaded["metadata"]["kernelspec"]["name"] == "python3"
+    assert len(downloaded["cells"]) >= 8
+
+
+def test_built_notebook_shows_the_numbers_this_test_run_reproduced(site, notebook):
+    page = html.unescape((site / "notebooks" / "scheduler-shoot-out" / "index.html").read_text())
+    table = notebook("scheduler-shoot-out").namespace["summary"]
+    assert table in page  # same seeds, same device: the same numbers, digit for digit
+
+
+def test_broken_notebook_cell_fails_the_build_naming_notebook_and_cell(tmp_path):
+    project = copy_project(tmp_path)
+    shutil.rmtree(project / "docs" / "notebooks")
+    (project / "docs" / "notebooks").mkdir()
+    (project / "docs" / "notebooks" / "broken.py").write_text(
+        (ROOT / "docs" / "notebooks" / "lr-range-test.py").read_text().split("# %% [markdown]")[0]
+        + "# %% [markdown]\n# # Broken\n\n# %%\nrates = [0.1, 0.01]\n\n"
+        + "# %%\nratio = rates[0] / (rates[1] - 0.01)\n"
+    )
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "docs/notebooks/broken.py: cell 3 (line 20): ZeroDivisionError: float division by zero" in (
+        result.stdout + result.stderr
+    ), result.stdout + result.stderr

@@ -144,7 +144,9 @@ def test_gpu_job_runs_the_snippet_tests_on_cuda_and_draws_the_figures():
     job = load("gpu.yml")["jobs"]["gpu"]
     scripts = runs(job)
     assert any(
-        "REQUIRE_GPU=1" in s and "pytest" in s and "tests/snippets" in s and "tests/runner" in s
+        "REQUIRE_GPU=1" in s
+        and "pytest" in s
+        and all(suite in s for suite in ("tests/snippets", "tests/runner", "tests/notebooks"))
         for s in scripts
     ), scripts
     assert any("-m runner" in s and "--force" in s for s in scripts), scripts
