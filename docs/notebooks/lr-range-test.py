@@ -22,6 +22,7 @@
 # badly chosen `max_lr`. Everything is seeded; the page shows the numbers the build produced.
 
 # %%
+# %matplotlib inline
 # %config InlineBackend.figure_formats = ["svg"]
 import math
 

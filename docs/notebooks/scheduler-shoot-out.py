@@ -23,6 +23,7 @@
 # reproduces exactly, and the numbers on this page are the ones the site's build produced.
 
 # %%
+# %matplotlib inline
 # %config InlineBackend.figure_formats = ["svg"]
 import matplotlib.pyplot as plt
 import torch
