@@ -3,8 +3,6 @@
 import math
 
 import pytest
-import torch
-
 from torch.optim.lr_scheduler import (
     ChainedScheduler,
     ConstantLR,
@@ -18,6 +16,8 @@ from torch.optim.lr_scheduler import (
     ReduceLROnPlateau,
     StepLR,
 )
+
+from schedules import dummy_optimizer, lrs_used
 
 # The snippet's chain, restated.
 LR = 0.1
@@ -60,20 +60,6 @@ def chained_lr(base_lr, factors, t):
     return base_lr * math.prod(factor(t) for factor in factors)
 
 
-def optimizer_for(lr=LR):
-    weight = torch.zeros(1, requires_grad=True)
-    return torch.optim.SGD([weight], lr=lr)
-
-
-def drive(optimizer, scheduler, steps):
-    lrs = []
-    for _ in range(steps):
-        lrs.append(scheduler.get_last_lr()[0])
-        optimizer.step()
-        scheduler.step()
-    return lrs
-
-
 def test_snippet_scheduler_has_the_restated_parameters(snippet):
     scheduler = snippet("chained_scheduler").scheduler
     assert isinstance(scheduler, ChainedScheduler)
@@ -107,7 +93,7 @@ def test_lr_jumps_tenfold_when_the_constant_factor_ends(snippet):
 
 
 def test_multiplying_children_chain_into_the_product_of_their_factors():
-    optimizer = optimizer_for()
+    optimizer = dummy_optimizer(LR)
     children = [
         LinearLR(optimizer, start_factor=0.5, total_iters=6),
         StepLR(optimizer, step_size=4, gamma=0.5),
@@ -124,11 +110,11 @@ def test_multiplying_children_chain_into_the_product_of_their_factors():
         exponential(0.99),  # MultiplicativeLR multiplies by 0.99 from step 1 on
     ]
     expected = [chained_lr(LR, factors, t) for t in range(20)]
-    assert drive(optimizer, scheduler, 20) == pytest.approx(expected, rel=1e-12, abs=0)
+    assert lrs_used(scheduler, 20) == pytest.approx(expected, rel=1e-12, abs=0)
 
 
 def test_polynomial_and_cosine_chain_up_to_their_end():
-    optimizer = optimizer_for()
+    optimizer = dummy_optimizer(LR)
     children = [
         PolynomialLR(optimizer, total_iters=12, power=2.0),
         CosineAnnealingLR(optimizer, T_max=16),
@@ -137,28 +123,28 @@ def test_polynomial_and_cosine_chain_up_to_their_end():
     scheduler = ChainedScheduler(children)
     factors = [polynomial(12, 2.0), cosine(16), constant(0.5, 3)]
     expected = [chained_lr(LR, factors, t) for t in range(17)]
-    lrs = drive(optimizer, scheduler, 17)
+    lrs = lrs_used(scheduler, 17)
     assert lrs == pytest.approx(expected, rel=1e-12, abs=0)
     assert lrs[12:] == [0.0] * 5  # the polynomial reaches zero at its total_iters
 
 
 def test_cosine_past_t_max_adds_rather_than_multiplies():
-    optimizer = optimizer_for()
+    optimizer = dummy_optimizer(LR)
     scheduler = ChainedScheduler(
         [CosineAnnealingLR(optimizer, T_max=4), ExponentialLR(optimizer, gamma=0.5)]
     )
-    lrs = drive(optimizer, scheduler, 7)
+    lrs = lrs_used(scheduler, 7)
     expected = [chained_lr(LR, [cosine(4), exponential(0.5)], t) for t in range(7)]
     assert lrs[:5] == pytest.approx(expected[:5], rel=1e-12, abs=0)
     assert lrs[5] != pytest.approx(expected[5], rel=1e-3)
 
 
 def test_cosine_with_eta_min_does_not_multiply():
-    optimizer = optimizer_for()
+    optimizer = dummy_optimizer(LR)
     scheduler = ChainedScheduler(
         [CosineAnnealingLR(optimizer, T_max=4, eta_min=0.01), ExponentialLR(optimizer, gamma=0.5)]
     )
-    lrs = drive(optimizer, scheduler, 3)
+    lrs = lrs_used(scheduler, 3)
     alone = [0.01 + (LR - 0.01) * cosine(4)(t) for t in range(3)]  # the cosine's own LRs
     product = [alone[t] * 0.5**t for t in range(3)]
     assert lrs[:2] == pytest.approx(product[:2], rel=1e-12, abs=0)  # the cosine steps from 0.1 here
@@ -168,11 +154,11 @@ def test_cosine_with_eta_min_does_not_multiply():
 def test_lambda_lr_overwrites_the_chain_so_order_matters():
     results = {}
     for order in ("lambda first", "lambda last"):
-        optimizer = optimizer_for()
+        optimizer = dummy_optimizer(LR)
         halving = LambdaLR(optimizer, lambda epoch: 1 / (epoch + 1))
         decay = ExponentialLR(optimizer, gamma=0.5)
         chain = [halving, decay] if order == "lambda first" else [decay, halving]
-        results[order] = drive(optimizer, ChainedScheduler(chain), 5)
+        results[order] = lrs_used(ChainedScheduler(chain), 5)
     # Neither is the product 0.1 / (t + 1) * 0.5 ** t.
     assert results["lambda first"] == pytest.approx(
         [0.1, 0.1 / 2 * 0.5, 0.1 / 3 * 0.5, 0.1 / 4 * 0.5, 0.1 / 5 * 0.5], rel=1e-12
@@ -183,12 +169,12 @@ def test_lambda_lr_overwrites_the_chain_so_order_matters():
 
 
 def test_docstring_example_values_are_ten_times_too_large():
-    optimizer = optimizer_for(0.05)
+    optimizer = dummy_optimizer(0.05)
     scheduler = ChainedScheduler(
         [ConstantLR(optimizer, factor=0.1, total_iters=20), ExponentialLR(optimizer, gamma=0.9)],
         optimizer=optimizer,
     )
-    lrs = drive(optimizer, scheduler, 22)
+    lrs = lrs_used(scheduler, 22)
     docstring = {0: 0.05, 1: 0.0450, 2: 0.0405, 19: 0.00675, 20: 0.06078, 21: 0.05470}
     factors = [constant(0.1, 20), exponential(0.9)]
     for epoch, claimed in docstring.items():
@@ -197,7 +183,7 @@ def test_docstring_example_values_are_ten_times_too_large():
 
 
 def test_invalid_arguments_raise_these_messages():
-    optimizer = optimizer_for()
+    optimizer = dummy_optimizer(LR)
     warmup = ConstantLR(optimizer, factor=0.1, total_iters=5)
     cases = [
         (
@@ -226,8 +212,8 @@ def test_invalid_arguments_raise_these_messages():
 
 
 def test_a_child_on_another_optimizer_is_refused():
-    optimizer = optimizer_for()
-    other = ExponentialLR(optimizer_for(), gamma=0.9)
+    optimizer = dummy_optimizer(LR)
+    other = ExponentialLR(dummy_optimizer(LR), gamma=0.9)
     with pytest.raises(ValueError) as raised:
         ChainedScheduler([ConstantLR(optimizer), other], optimizer=optimizer)
     assert str(raised.value).splitlines()[0] == (

@@ -3,6 +3,8 @@
 import pytest
 import torch
 
+from schedules import dummy_optimizer, lrs_used
+
 BASE_LR = 0.1
 FACTOR = 0.25
 TOTAL_ITERS = 8
@@ -14,15 +16,8 @@ def constant_lr(base_lr: float, factor: float, total_iters: int, epoch: int) -> 
 
 
 def drive(steps: int, **kwargs) -> list[float]:
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
-    scheduler = torch.optim.lr_scheduler.ConstantLR(optimizer, **kwargs)
-    lrs = []
-    for _ in range(steps):
-        lrs.append(scheduler.get_last_lr()[0])
-        optimizer.step()
-        scheduler.step()
-    return lrs
+    scheduler = torch.optim.lr_scheduler.ConstantLR(dummy_optimizer(BASE_LR), **kwargs)
+    return lrs_used(scheduler, steps)
 
 
 def test_quarter_lr_for_eight_epochs_then_full_lr(snippet):
@@ -67,8 +62,7 @@ def test_factor_outside_zero_to_one_is_refused(factor):
 
 
 def test_factor_zero_is_accepted_but_the_total_iters_th_step_fails():
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
+    optimizer = dummy_optimizer(BASE_LR)
     scheduler = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=0, total_iters=3)
     for _ in range(2):
         optimizer.step()

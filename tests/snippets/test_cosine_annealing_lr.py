@@ -5,6 +5,8 @@ import math
 import pytest
 import torch
 
+from schedules import dummy_optimizer, lrs_used
+
 BASE_LR = 0.1
 ETA_MIN = 0.001
 T_MAX = 50
@@ -30,15 +32,9 @@ def chained_cosine_lrs(steps: int, base_lr: float, eta_min: float, t_max: int) -
 
 def drive(t_max: int, eta_min: float, steps: int, base_lr: float = BASE_LR) -> list[float]:
     """The LR of each of `steps` optimizer steps under a real CosineAnnealingLR."""
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=base_lr)
+    optimizer = dummy_optimizer(base_lr)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=t_max, eta_min=eta_min)
-    lrs = []
-    for _ in range(steps):
-        optimizer.step()
-        lrs.append(scheduler.get_last_lr()[0])
-        scheduler.step()
-    return lrs
+    return lrs_used(scheduler, steps)
 
 
 def test_lr_follows_half_a_cosine_from_lr_to_eta_min(snippet):
@@ -95,8 +91,7 @@ def test_eta_min_zero_reaches_exactly_zero():
 
 
 def test_t_max_zero_is_accepted_then_fails_at_the_first_step():
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
+    optimizer = dummy_optimizer(BASE_LR)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=0)
     optimizer.step()
     with pytest.raises(ZeroDivisionError) as raised:

@@ -5,6 +5,8 @@ import math
 import pytest
 import torch
 
+from schedules import dummy_optimizer, lrs_used
+
 BASE_LR = 0.1
 ETA_MIN = 0.001
 T_0 = 5
@@ -25,17 +27,10 @@ def warm_restarts_lr(
 
 def drive(t_0: int, t_mult: int, eta_min: float, steps: int) -> list[float]:
     """The LR of each of `steps` optimizer steps, stepping with plain scheduler.step()."""
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(
-        optimizer, T_0=t_0, T_mult=t_mult, eta_min=eta_min
+        dummy_optimizer(BASE_LR), T_0=t_0, T_mult=t_mult, eta_min=eta_min
     )
-    lrs = []
-    for _ in range(steps):
-        optimizer.step()
-        lrs.append(scheduler.get_last_lr()[0])
-        scheduler.step()
-    return lrs
+    return lrs_used(scheduler, steps)
 
 
 def test_lrs_follow_cosine_cycles_that_double_in_length(snippet):
@@ -96,8 +91,7 @@ def test_t_mult_one_gives_equal_cycles_of_t_0():
     ],
 )
 def test_invalid_arguments_are_refused_when_created(arguments, message):
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
+    optimizer = dummy_optimizer(BASE_LR)
     with pytest.raises(ValueError) as raised:
         torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, **arguments)
     assert str(raised.value) == message
@@ -105,8 +99,7 @@ def test_invalid_arguments_are_refused_when_created(arguments, message):
 
 def test_explicit_epoch_misses_some_restarts_by_floating_point_log():
     # T_0=1, T_mult=3: cycles start at epochs 0, 1, 4, 13, 40, 121, ...
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
+    optimizer = dummy_optimizer(BASE_LR)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=1, T_mult=3)
     optimizer.step()
     scheduler.step(40)
@@ -120,8 +113,7 @@ def test_explicit_epoch_misses_some_restarts_by_floating_point_log():
 
 @pytest.mark.parametrize("t_mult", [1, 2])
 def test_explicit_epoch_finds_every_restart_with_t_mult_1_or_2(t_mult):
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
+    optimizer = dummy_optimizer(BASE_LR)
     optimizer.step()
     for t_0 in range(1, 41):
         scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(

@@ -6,6 +6,8 @@ import warnings
 import pytest
 import torch
 
+from schedules import dummy_optimizer
+
 BASE_LR = 0.1
 ETA_MIN = 0.001
 T_0 = 5  # in epochs, also when stepping per batch
@@ -32,8 +34,7 @@ def expected_lrs(steps: int, iters: int, t_0: int = T_0, t_mult: int = T_MULT) -
 def drive_fractional(epochs: int, iters: int, next_batch: bool, t_0: int, t_mult: int):
     """A real scheduler stepped with step(epoch + (i + 1) / iters), or the docstring's
     step(epoch + i / iters) when next_batch is False."""
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
+    optimizer = dummy_optimizer(BASE_LR)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(
         optimizer, T_0=t_0, T_mult=t_mult, eta_min=ETA_MIN
     )
@@ -104,8 +105,7 @@ def test_explicit_epochs_do_not_warn():
 
 
 def test_other_schedulers_warn_that_step_epoch_is_deprecated():
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
+    optimizer = dummy_optimizer(BASE_LR)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=10)
     optimizer.step()
     with pytest.warns(UserWarning, match=r"The epoch parameter in `scheduler.step\(\)` was not"):
@@ -113,8 +113,7 @@ def test_other_schedulers_warn_that_step_epoch_is_deprecated():
 
 
 def test_negative_epoch_is_refused():
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
+    optimizer = dummy_optimizer(BASE_LR)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=T_0)
     optimizer.step()
     with pytest.raises(ValueError) as raised:

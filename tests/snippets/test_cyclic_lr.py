@@ -5,6 +5,8 @@ import math
 import pytest
 import torch
 
+from schedules import dummy_optimizer, record_each_step
+
 BASE_LR = 0.001
 MAX_LR = 0.1
 STEP_SIZE_UP = 16  # 2 epochs of 8 batches
@@ -42,20 +44,17 @@ def cyclic_momentum(step, base_m, max_m, up, down=None, mode="triangular", gamma
 
 def drive(steps: int, optimizer_class=torch.optim.SGD, **arguments):
     """LR and momentum (or beta1) of each of `steps` optimizer steps under a real CyclicLR."""
-    weight = torch.zeros(1, requires_grad=True)
-    if optimizer_class is torch.optim.SGD:
-        optimizer = optimizer_class([weight], lr=0.5, momentum=0.5)
-    else:
-        optimizer = optimizer_class([weight], lr=0.5)
+    sgd_momentum = {"momentum": 0.5} if optimizer_class is torch.optim.SGD else {}
+    optimizer = dummy_optimizer(0.5, optimizer_class=optimizer_class, **sgd_momentum)
     scheduler = torch.optim.lr_scheduler.CyclicLR(optimizer, **arguments)
-    lrs, momentums = [], []
-    for _ in range(steps):
-        optimizer.step()
-        group = optimizer.param_groups[0]
-        lrs.append(scheduler.get_last_lr()[0])
-        momentums.append(group["betas"][0] if "betas" in group else group["momentum"])
-        scheduler.step()
-    return lrs, momentums
+
+    def lr_and_momentum(scheduler):
+        group = scheduler.optimizer.param_groups[0]
+        momentum = group["betas"][0] if "betas" in group else group["momentum"]
+        return scheduler.get_last_lr()[0], momentum
+
+    recorded = record_each_step(scheduler, steps, lr_and_momentum)
+    return [lr for lr, _ in recorded], [momentum for _, momentum in recorded]
 
 
 def test_lrs_follow_triangles_whose_height_halves_each_cycle(snippet):
@@ -144,8 +143,7 @@ def test_step_size_down_zero_gives_a_sawtooth():
 
 
 def test_adam_beta1_is_replaced_and_cycled():
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.Adam([weight], lr=0.001, betas=(0.95, 0.999))
+    optimizer = dummy_optimizer(0.001, optimizer_class=torch.optim.Adam, betas=(0.95, 0.999))
     scheduler = torch.optim.lr_scheduler.CyclicLR(
         optimizer, base_lr=0.001, max_lr=0.01, step_size_up=4
     )
@@ -163,16 +161,14 @@ def test_exp_range_with_gamma_0_99_is_flat_before_the_first_peak_of_500_steps():
 
 
 def test_plain_sgd_silently_gets_momentum():
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=0.1)
+    optimizer = dummy_optimizer(0.1)
     assert optimizer.param_groups[0]["momentum"] == 0
     torch.optim.lr_scheduler.CyclicLR(optimizer, base_lr=0.01, max_lr=0.1, step_size_up=4)
     assert optimizer.param_groups[0]["momentum"] == MAX_MOMENTUM
 
 
 def test_cycle_momentum_false_leaves_momentum_alone():
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=0.1)
+    optimizer = dummy_optimizer(0.1)
     torch.optim.lr_scheduler.CyclicLR(
         optimizer, base_lr=0.01, max_lr=0.1, step_size_up=4, cycle_momentum=False
     )
@@ -180,8 +176,7 @@ def test_cycle_momentum_false_leaves_momentum_alone():
 
 
 def make(optimizer_class=torch.optim.SGD, **arguments):
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = optimizer_class([weight], lr=0.1)
+    optimizer = dummy_optimizer(0.1, optimizer_class=optimizer_class)
     settings = dict(base_lr=0.01, max_lr=0.1, step_size_up=4) | arguments
     return torch.optim.lr_scheduler.CyclicLR(optimizer, **settings)
 

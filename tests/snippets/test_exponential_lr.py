@@ -3,6 +3,8 @@
 import pytest
 import torch
 
+from schedules import dummy_optimizer, lrs_used
+
 BASE_LR = 0.1
 GAMMA = 0.9
 EPOCHS = 40
@@ -13,15 +15,8 @@ def exponential_lr(base_lr: float, gamma: float, epoch: int) -> float:
 
 
 def drive(steps: int, gamma: float) -> list[float]:
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
-    scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=gamma)
-    lrs = []
-    for _ in range(steps):
-        lrs.append(scheduler.get_last_lr()[0])
-        optimizer.step()
-        scheduler.step()
-    return lrs
+    scheduler = torch.optim.lr_scheduler.ExponentialLR(dummy_optimizer(BASE_LR), gamma=gamma)
+    return lrs_used(scheduler, steps)
 
 
 def test_lr_shrinks_by_ten_percent_every_epoch(snippet):
@@ -53,8 +48,7 @@ def test_the_decay_never_stops():
 
 
 def test_gamma_is_required():
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
+    optimizer = dummy_optimizer(BASE_LR)
     with pytest.raises(TypeError) as raised:
         torch.optim.lr_scheduler.ExponentialLR(optimizer)
     assert str(raised.value) == (

@@ -1,8 +1,9 @@
 """snippets/lambda_lr.py: the LR is the initial lr times lr_lambda(step)."""
 
 import pytest
-import torch
 from torch.optim.lr_scheduler import LambdaLR
+
+from schedules import dummy_optimizer, record_each_step
 
 BASE_LR = 0.1
 EPOCHS = 40
@@ -18,11 +19,6 @@ def warmup_then_linear_decay(epoch: int) -> float:
 
 def lambda_lr(base_lr: float, factor, step: int) -> float:
     return base_lr * factor(step)
-
-
-def sgd(*lrs: float) -> torch.optim.SGD:
-    groups = [{"params": [torch.zeros(1, requires_grad=True)], "lr": lr} for lr in lrs]
-    return torch.optim.SGD(groups)
 
 
 def test_lr_is_base_lr_times_warmup_then_linear_decay(snippet):
@@ -50,7 +46,7 @@ def test_warms_up_from_a_fifth_to_the_full_lr_then_decays_to_a_35th(snippet):
 
 
 def test_lambda_is_applied_when_the_scheduler_is_created():
-    optimizer = sgd(0.1)
+    optimizer = dummy_optimizer(0.1)
     LambdaLR(optimizer, lambda epoch: 0.5)
     assert optimizer.param_groups[0]["lr"] == 0.05
     assert optimizer.param_groups[0]["initial_lr"] == 0.1
@@ -58,7 +54,7 @@ def test_lambda_is_applied_when_the_scheduler_is_created():
 
 def test_lambda_receives_the_step_count():
     calls = []
-    optimizer = sgd(0.1)
+    optimizer = dummy_optimizer(0.1)
     scheduler = LambdaLR(optimizer, lambda step: calls.append(step) or 1.0)
     for _ in range(4):
         optimizer.step()
@@ -70,13 +66,9 @@ def test_each_group_follows_its_own_lambda_and_base_lr():
     # The page's frozen backbone and decaying head, run past the unfreezing.
     backbone = lambda epoch: 0.0 if epoch < 3 else 1.0  # noqa: E731
     head = lambda epoch: 0.9**epoch  # noqa: E731
-    optimizer = sgd(0.01, 0.1)
+    optimizer = dummy_optimizer(0.01, 0.1)
     scheduler = LambdaLR(optimizer, [backbone, head])
-    recorded = []
-    for _ in range(8):
-        recorded.append(scheduler.get_last_lr())
-        optimizer.step()
-        scheduler.step()
+    recorded = record_each_step(scheduler, 8, LambdaLR.get_last_lr)
     expected_backbone = [lambda_lr(0.01, backbone, step) for step in range(8)]
     expected_head = [lambda_lr(0.1, head, step) for step in range(8)]
     assert [lrs[0] for lrs in recorded] == pytest.approx(expected_backbone, rel=1e-12, abs=0)
@@ -85,7 +77,7 @@ def test_each_group_follows_its_own_lambda_and_base_lr():
 
 def test_lr_depends_on_the_step_only_not_on_the_previous_lr():
     # Driving torch directly, through warm-up, peak, decay and past the planned end.
-    optimizer = sgd(BASE_LR)
+    optimizer = dummy_optimizer(BASE_LR)
     scheduler = LambdaLR(optimizer, warmup_then_linear_decay)
     recorded = []
     for step in range(EPOCHS + 3):
@@ -101,22 +93,23 @@ def test_lr_depends_on_the_step_only_not_on_the_previous_lr():
 
 def test_non_callable_fails_only_when_called():
     with pytest.raises(TypeError) as raised:
-        LambdaLR(sgd(0.1, 0.1), 0.5)
+        LambdaLR(dummy_optimizer(0.1, 0.1), 0.5)
     assert str(raised.value) == "'float' object is not callable"
 
 
 def test_list_length_must_match_the_parameter_groups():
     with pytest.raises(ValueError) as raised:
-        LambdaLR(sgd(0.1, 0.1), [lambda epoch: 1.0])
+        LambdaLR(dummy_optimizer(0.1, 0.1), [lambda epoch: 1.0])
     assert str(raised.value) == "Expected 2 lr_lambdas, but got 1"
 
 
 def test_negative_factor_is_accepted():
-    assert LambdaLR(sgd(0.1, 0.1), lambda epoch: -1.0).get_last_lr() == [-0.1, -0.1]
+    assert LambdaLR(dummy_optimizer(0.1, 0.1), lambda epoch: -1.0).get_last_lr() == [-0.1, -0.1]
 
 
 def test_factor_is_a_multiplier_not_a_learning_rate():
-    assert LambdaLR(sgd(0.1), lambda epoch: 0.01).get_last_lr() == [pytest.approx(0.001)]
+    scheduler = LambdaLR(dummy_optimizer(0.1), lambda epoch: 0.01)
+    assert scheduler.get_last_lr() == [pytest.approx(0.001)]
 
 
 class WarmupFactor:
@@ -135,7 +128,7 @@ def warmup_factor(epoch):
     "lr_lambda", [warmup_factor, lambda epoch: 1.0], ids=["function", "lambda"]
 )
 def test_state_dict_holds_none_for_a_function_or_lambda(lr_lambda):
-    optimizer = sgd(0.1)
+    optimizer = dummy_optimizer(0.1)
     scheduler = LambdaLR(optimizer, lr_lambda)
     for _ in range(3):
         optimizer.step()
@@ -155,21 +148,21 @@ def test_state_dict_holds_none_for_a_function_or_lambda(lr_lambda):
 
 
 def test_state_dict_holds_the_attributes_of_a_callable_object():
-    saved = LambdaLR(sgd(0.1), WarmupFactor(5)).state_dict()
+    saved = LambdaLR(dummy_optimizer(0.1), WarmupFactor(5)).state_dict()
     assert saved["lr_lambdas"] == [{"warmup_epochs": 5}]
 
 
 def test_load_state_dict_writes_the_saved_attributes_into_the_new_object():
-    saved = LambdaLR(sgd(0.1), WarmupFactor(5)).state_dict()
-    resumed = LambdaLR(sgd(0.1), WarmupFactor(10))
+    saved = LambdaLR(dummy_optimizer(0.1), WarmupFactor(5)).state_dict()
+    resumed = LambdaLR(dummy_optimizer(0.1), WarmupFactor(10))
     resumed.load_state_dict(saved)
     assert resumed.lr_lambdas[0].warmup_epochs == 5
     assert saved["lr_lambdas"] == [{"warmup_epochs": 5}]  # the saved state is left intact
 
 
 def test_load_state_dict_keeps_the_resuming_codes_function():
-    saved = LambdaLR(sgd(0.1), warmup_factor).state_dict()
+    saved = LambdaLR(dummy_optimizer(0.1), warmup_factor).state_dict()
     different = lambda epoch: 0.5  # noqa: E731
-    resumed = LambdaLR(sgd(0.1), different)
+    resumed = LambdaLR(dummy_optimizer(0.1), different)
     resumed.load_state_dict(saved)
     assert resumed.lr_lambdas == [different]

@@ -5,6 +5,8 @@ import re
 import pytest
 import torch
 
+from schedules import dummy_optimizer, lrs_used
+
 BASE_LR = 0.1
 START_FACTOR = 0.1
 END_FACTOR = 1.0
@@ -28,15 +30,8 @@ def linear_lr_recursive(base_lr: float, start: float, end: float, total_iters: i
 
 
 def drive(steps: int, base_lr: float = BASE_LR, **kwargs) -> list[float]:
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=base_lr)
-    scheduler = torch.optim.lr_scheduler.LinearLR(optimizer, **kwargs)
-    lrs = []
-    for _ in range(steps):
-        lrs.append(scheduler.get_last_lr()[0])
-        optimizer.step()
-        scheduler.step()
-    return lrs
+    scheduler = torch.optim.lr_scheduler.LinearLR(dummy_optimizer(base_lr), **kwargs)
+    return lrs_used(scheduler, steps)
 
 
 def test_lr_warms_up_linearly_over_ten_epochs_then_stays(snippet):

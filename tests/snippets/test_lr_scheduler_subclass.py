@@ -6,6 +6,8 @@ import pytest
 import torch
 from torch.optim.lr_scheduler import LambdaLR, LRScheduler
 
+from schedules import dummy_optimizer, lrs_used, record_each_step
+
 BASE_LR = 0.01
 WARMUP_STEPS = 16
 EPOCHS = 10
@@ -18,17 +20,8 @@ def warmup_inverse_sqrt(base_lr: float, warmup_steps: int, t: int) -> float:
 
 
 def adam(*lrs: float) -> torch.optim.Adam:
-    groups = [{"params": [torch.zeros(1, requires_grad=True)], "lr": lr} for lr in lrs]
-    return torch.optim.Adam(groups)
-
-
-def drive(scheduler, steps: int) -> list[list[float]]:
-    recorded = []
-    for _ in range(steps):
-        recorded.append(scheduler.get_last_lr())
-        scheduler.optimizer.step()
-        scheduler.step()
-    return recorded
+    """Adam, as in the snippet, with one parameter group per LR."""
+    return dummy_optimizer(*lrs, optimizer_class=torch.optim.Adam)
 
 
 @pytest.fixture
@@ -67,13 +60,14 @@ def test_lambda_lr_route_gives_identical_values(snippet):
         adam(BASE_LR),
         lambda t: min((t + 1) / WARMUP_STEPS, math.sqrt(WARMUP_STEPS / (t + 1))),
     )
-    assert [lrs[0] for lrs in drive(scheduler, len(run.lrs))] == run.lrs
+    assert lrs_used(scheduler, len(run.lrs)) == run.lrs
 
 
 def test_driven_directly_every_group_follows_the_formula(scheduler_class):
     # W = 1 has no warm-up at all; W = 5 is run far past its peak; two groups, two base LRs.
     for warmup_steps in (1, 5):
-        recorded = drive(scheduler_class(adam(0.1, 0.003), warmup_steps=warmup_steps), 60)
+        scheduler = scheduler_class(adam(0.1, 0.003), warmup_steps=warmup_steps)
+        recorded = record_each_step(scheduler, 60, LRScheduler.get_last_lr)
         for group, base_lr in enumerate((0.1, 0.003)):
             expected = [warmup_inverse_sqrt(base_lr, warmup_steps, t) for t in range(60)]
             assert [lrs[group] for lrs in recorded] == pytest.approx(expected, rel=1e-12, abs=0)
@@ -91,7 +85,7 @@ def test_constructor_stores_initial_lr_and_applies_step_zero(scheduler_class):
 def test_step_increments_last_epoch_and_writes_the_group_lr(scheduler_class):
     optimizer = adam(0.01)
     scheduler = scheduler_class(optimizer, warmup_steps=4)
-    drive(scheduler, 2)
+    lrs_used(scheduler, 2)
     assert scheduler.last_epoch == 2
     assert optimizer.param_groups[0]["lr"] == pytest.approx(0.0075, rel=1e-12)
     assert scheduler.get_last_lr() == [optimizer.param_groups[0]["lr"]]
@@ -114,7 +108,7 @@ def test_initial_lr_is_kept_when_a_second_scheduler_is_created(scheduler_class):
 
 def test_state_dict_is_the_instance_dict_without_the_optimizer(scheduler_class):
     scheduler = scheduler_class(adam(0.01), warmup_steps=4)
-    drive(scheduler, 2)
+    lrs_used(scheduler, 2)
     state = scheduler.state_dict()
     assert sorted(state) == [
         "_get_lr_called_within_step",
@@ -130,7 +124,7 @@ def test_state_dict_is_the_instance_dict_without_the_optimizer(scheduler_class):
 
 def test_load_state_dict_restores_the_own_attributes(scheduler_class):
     saved = scheduler_class(adam(0.01), warmup_steps=4)
-    drive(saved, 5)
+    lrs_used(saved, 5)
     resumed = scheduler_class(adam(0.01), warmup_steps=100)
     resumed.load_state_dict(saved.state_dict())
     assert (resumed.warmup_steps, resumed.last_epoch) == (4, 5)

@@ -5,6 +5,8 @@ from collections import Counter
 import pytest
 import torch
 
+from schedules import dummy_optimizer, lrs_used
+
 BASE_LR = 0.1
 MILESTONES = [15, 25, 30]
 GAMMA = 0.5
@@ -18,15 +20,9 @@ def multi_step_lr(base_lr: float, gamma: float, milestones: list[int], epoch: in
 
 
 def drive(milestones, gamma: float, steps: int) -> list[float]:
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
+    optimizer = dummy_optimizer(BASE_LR)
     scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones=milestones, gamma=gamma)
-    lrs = []
-    for _ in range(steps):
-        lrs.append(scheduler.get_last_lr()[0])
-        optimizer.step()
-        scheduler.step()
-    return lrs
+    return lrs_used(scheduler, steps)
 
 
 def test_lr_halves_at_epochs_15_25_and_30(snippet):
@@ -56,8 +52,7 @@ def test_torch_matches_the_formula_through_every_milestone():
 def test_a_milestone_listed_twice_multiplies_by_gamma_twice():
     milestones = [int(6 * fraction) for fraction in (0.5, 0.6)]
     assert milestones == [3, 3]
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
+    optimizer = dummy_optimizer(BASE_LR)
     scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones, gamma=0.1)
     assert str(scheduler.milestones) == "Counter({3: 2})"
     lrs = drive(milestones, 0.1, 6)

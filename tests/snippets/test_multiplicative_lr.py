@@ -1,8 +1,9 @@
 """snippets/multiplicative_lr.py: each step multiplies the current LR by lr_lambda(step)."""
 
 import pytest
-import torch
 from torch.optim.lr_scheduler import LambdaLR, MultiplicativeLR
+
+from schedules import dummy_optimizer, lrs_used, record_each_step
 
 BASE_LR = 0.1
 EPOCHS = 40
@@ -20,20 +21,6 @@ def multiplicative_lr(base_lr: float, factor, steps: int) -> list[float]:
     for step in range(1, steps):
         lrs.append(lrs[-1] * factor(step))
     return lrs
-
-
-def sgd(*lrs: float) -> torch.optim.SGD:
-    groups = [{"params": [torch.zeros(1, requires_grad=True)], "lr": lr} for lr in lrs]
-    return torch.optim.SGD(groups)
-
-
-def drive(scheduler, steps: int) -> list[list[float]]:
-    recorded = []
-    for _ in range(steps):
-        recorded.append(scheduler.get_last_lr())
-        scheduler.optimizer.step()
-        scheduler.step()
-    return recorded
 
 
 def test_lr_holds_for_ten_epochs_then_shrinks_by_ten_percent_per_epoch(snippet):
@@ -65,11 +52,11 @@ def test_one_step_per_epoch(snippet):
 
 def test_creating_the_scheduler_leaves_the_lr_and_never_calls_lambda_zero():
     calls = []
-    optimizer = sgd(0.1)
+    optimizer = dummy_optimizer(0.1)
     scheduler = MultiplicativeLR(optimizer, lambda step: calls.append(step) or 0.5)
     assert optimizer.param_groups[0]["lr"] == 0.1
     assert calls == []
-    drive(scheduler, 3)
+    lrs_used(scheduler, 3)
     assert calls == [1, 2, 3]
 
 
@@ -77,7 +64,8 @@ def test_each_group_is_multiplied_by_its_own_factor():
     # Driving torch directly, with factors that change with the step and a factor above 1.
     first = lambda step: 1.0 if step % 3 else 0.5  # noqa: E731
     second = lambda step: 1.1 if step < 4 else 0.8  # noqa: E731
-    recorded = drive(MultiplicativeLR(sgd(0.01, 0.1), [first, second]), 12)
+    scheduler = MultiplicativeLR(dummy_optimizer(0.01, 0.1), [first, second])
+    recorded = record_each_step(scheduler, 12, MultiplicativeLR.get_last_lr)
     assert [lrs[0] for lrs in recorded] == pytest.approx(
         multiplicative_lr(0.01, first, 12), rel=1e-12, abs=0
     )
@@ -87,9 +75,9 @@ def test_each_group_is_multiplied_by_its_own_factor():
 
 
 def test_recursion_carries_on_from_an_lr_changed_in_between():
-    optimizer = sgd(0.1)
+    optimizer = dummy_optimizer(0.1)
     scheduler = MultiplicativeLR(optimizer, lambda step: 0.5)
-    drive(scheduler, 2)
+    lrs_used(scheduler, 2)
     optimizer.param_groups[0]["lr"] = 1.0
     optimizer.step()
     scheduler.step()
@@ -97,34 +85,34 @@ def test_recursion_carries_on_from_an_lr_changed_in_between():
 
 
 def test_a_zero_factor_ends_the_schedule():
-    recorded = drive(MultiplicativeLR(sgd(0.1), lambda step: 0.0 if step == 1 else 2.0), 4)
-    assert [lrs[0] for lrs in recorded] == [0.1, 0.0, 0.0, 0.0]
+    scheduler = MultiplicativeLR(dummy_optimizer(0.1), lambda step: 0.0 if step == 1 else 2.0)
+    assert lrs_used(scheduler, 4) == [0.1, 0.0, 0.0, 0.0]
 
 
 def test_non_callable_is_refused_when_created():
     with pytest.raises(TypeError) as raised:
-        MultiplicativeLR(sgd(0.1, 0.1), 0.5)
+        MultiplicativeLR(dummy_optimizer(0.1, 0.1), 0.5)
     assert str(raised.value) == "lr_lambda should be a function, but got float"
 
 
 def test_list_length_must_match_the_parameter_groups():
     with pytest.raises(ValueError) as raised:
-        MultiplicativeLR(sgd(0.1, 0.1), [lambda epoch: 1.0])
+        MultiplicativeLR(dummy_optimizer(0.1, 0.1), [lambda epoch: 1.0])
     assert str(raised.value) == "Expected 2 lr_lambdas, but got 1"
 
 
 def test_constant_factor_is_one_cut_in_lambda_lr_but_a_decay_here():
     constant = lambda epoch: 0.9  # noqa: E731
-    lambda_lrs = [lrs[0] for lrs in drive(LambdaLR(sgd(0.1), constant), 21)]
-    multiplicative_lrs = [lrs[0] for lrs in drive(MultiplicativeLR(sgd(0.1), constant), 21)]
+    lambda_lrs = lrs_used(LambdaLR(dummy_optimizer(0.1), constant), 21)
+    multiplicative_lrs = lrs_used(MultiplicativeLR(dummy_optimizer(0.1), constant), 21)
     assert lambda_lrs == pytest.approx([0.09] * 21, rel=1e-12)
     assert multiplicative_lrs == pytest.approx([0.1 * 0.9**t for t in range(21)], rel=1e-12)
 
 
 def test_exponential_lambda_compounds_to_triangular_exponents():
     exponential = lambda epoch: 0.9**epoch  # noqa: E731
-    lambda_lrs = [lrs[0] for lrs in drive(LambdaLR(sgd(0.1), exponential), 21)]
-    multiplicative_lrs = [lrs[0] for lrs in drive(MultiplicativeLR(sgd(0.1), exponential), 21)]
+    lambda_lrs = lrs_used(LambdaLR(dummy_optimizer(0.1), exponential), 21)
+    multiplicative_lrs = lrs_used(MultiplicativeLR(dummy_optimizer(0.1), exponential), 21)
     assert lambda_lrs == pytest.approx([0.1 * 0.9**t for t in range(21)], rel=1e-12)
     expected = [0.1 * 0.9 ** (t * (t + 1) // 2) for t in range(21)]
     assert multiplicative_lrs == pytest.approx(expected, rel=1e-12)
@@ -132,31 +120,31 @@ def test_exponential_lambda_compounds_to_triangular_exponents():
 
 
 def test_state_dict_holds_none_for_a_lambda():
-    scheduler = MultiplicativeLR(sgd(0.1), lambda epoch: 0.5)
-    drive(scheduler, 3)
+    scheduler = MultiplicativeLR(dummy_optimizer(0.1), lambda epoch: 0.5)
+    lrs_used(scheduler, 3)
     saved = scheduler.state_dict()
     assert (saved["last_epoch"], saved["lr_lambdas"]) == (3, [None])
 
 
 def test_resuming_without_the_optimizer_state_restarts_from_its_lr():
-    scheduler = MultiplicativeLR(sgd(0.1), lambda epoch: 0.5)
-    drive(scheduler, 3)
-    fresh_optimizer = sgd(0.1)
+    scheduler = MultiplicativeLR(dummy_optimizer(0.1), lambda epoch: 0.5)
+    lrs_used(scheduler, 3)
+    fresh_optimizer = dummy_optimizer(0.1)
     resumed = MultiplicativeLR(fresh_optimizer, lambda epoch: 0.5)
     resumed.load_state_dict(scheduler.state_dict())
     assert resumed.get_last_lr() == [0.0125]  # restored, but not what the optimizer uses
     assert fresh_optimizer.param_groups[0]["lr"] == 0.1
-    drive(resumed, 1)
+    lrs_used(resumed, 1)
     assert resumed.get_last_lr() == [0.05]
 
 
 def test_resuming_with_the_optimizer_state_continues_the_schedule():
-    original = sgd(0.1)
+    original = dummy_optimizer(0.1)
     scheduler = MultiplicativeLR(original, lambda epoch: 0.5)
-    drive(scheduler, 3)
-    optimizer = sgd(0.1)
+    lrs_used(scheduler, 3)
+    optimizer = dummy_optimizer(0.1)
     resumed = MultiplicativeLR(optimizer, lambda epoch: 0.5)
     optimizer.load_state_dict(original.state_dict())
     resumed.load_state_dict(scheduler.state_dict())
-    drive(resumed, 1)
+    lrs_used(resumed, 1)
     assert resumed.get_last_lr() == [0.00625]

@@ -5,6 +5,8 @@ import math
 import pytest
 import torch
 
+from schedules import dummy_optimizer, lrs_used
+
 MAX_LR = 0.1
 DIV_FACTOR = 25.0  # documented defaults
 FINAL_DIV_FACTOR = 1e4
@@ -82,15 +84,9 @@ def one_cycle_phases(step, total_steps, max_lr, pct_start, three_phase, linear):
 
 
 def drive(**kwargs) -> list[float]:
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=0.01, momentum=0.9)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, **kwargs)
-    lrs = []
-    for _ in range(scheduler.total_steps):
-        lrs.append(scheduler.get_last_lr()[0])
-        optimizer.step()
-        scheduler.step()
-    return lrs
+    """The LR of each of the cycle's total_steps optimizer steps under a real OneCycleLR."""
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(dummy_optimizer(0.01, momentum=0.9), **kwargs)
+    return lrs_used(scheduler, scheduler.total_steps)
 
 
 @pytest.mark.parametrize("three_phase", [False, True])
@@ -119,8 +115,7 @@ def test_three_phase_returns_to_the_initial_lr_before_the_final_anneal():
 
 
 def test_cycle_momentum_switches_momentum_on_for_plain_sgd():
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=0.01)
+    optimizer = dummy_optimizer(0.01)
     assert optimizer.param_groups[0]["momentum"] == 0
     torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=100)
     assert optimizer.param_groups[0]["momentum"] == 0.95
@@ -140,8 +135,7 @@ def test_cycle_momentum_switches_momentum_on_for_plain_sgd():
     ],
 )
 def test_invalid_parameters_raise_the_documented_message(kwargs, message):
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=0.01, momentum=0.9)
+    optimizer = dummy_optimizer(0.01, momentum=0.9)
     with pytest.raises(ValueError) as raised:
         torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, **kwargs)
     assert str(raised.value) == message

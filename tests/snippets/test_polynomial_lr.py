@@ -5,6 +5,8 @@ import re
 import pytest
 import torch
 
+from schedules import dummy_optimizer, lrs_used
+
 BASE_LR = 0.1
 TOTAL_ITERS = 40
 POWER = 2.0
@@ -16,15 +18,8 @@ def polynomial_lr(base_lr: float, total_iters: int, power: float, epoch: int) ->
 
 
 def drive(steps: int, base_lr: float = BASE_LR, **kwargs) -> list[float]:
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=base_lr)
-    scheduler = torch.optim.lr_scheduler.PolynomialLR(optimizer, **kwargs)
-    lrs = []
-    for _ in range(steps):
-        lrs.append(scheduler.get_last_lr()[0])
-        optimizer.step()
-        scheduler.step()
-    return lrs
+    scheduler = torch.optim.lr_scheduler.PolynomialLR(dummy_optimizer(base_lr), **kwargs)
+    return lrs_used(scheduler, steps)
 
 
 def test_lr_decays_quadratically_over_the_whole_run(snippet):
@@ -98,8 +93,7 @@ def test_a_fractional_total_iters_stops_at_its_floor_short_of_zero():
 
 
 def test_a_negative_power_fails_at_the_total_iters_th_step():
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=BASE_LR)
+    optimizer = dummy_optimizer(BASE_LR)
     scheduler = torch.optim.lr_scheduler.PolynomialLR(optimizer, total_iters=3, power=-1.0)
     for _ in range(2):
         optimizer.step()

@@ -8,6 +8,8 @@ import torch
 
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
+from schedules import dummy_optimizer
+
 # The snippet's scheduler, restated.
 LR = 0.5
 MODE = "min"
@@ -73,8 +75,7 @@ def snippet_rule(metrics):
 
 def drive(metrics, lr=0.1, **kwargs):
     """The real scheduler, stepped with a hand-made metric sequence; same shape as plateau_lrs."""
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=lr)
+    optimizer = dummy_optimizer(lr)
     scheduler = ReduceLROnPlateau(optimizer, **kwargs)
     lrs = [optimizer.param_groups[0]["lr"]]
     for metric in metrics:
@@ -285,8 +286,7 @@ def test_rel_threshold_counts_a_flat_negative_metric_as_improving():
 
 
 def test_invalid_arguments_raise_these_messages():
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=0.1)
+    optimizer = dummy_optimizer(0.1)
     cases = [
         ({"mode": "maximum"}, ValueError, "mode maximum is unknown!"),
         ({"threshold_mode": "relative"}, ValueError, "threshold mode relative is unknown!"),
@@ -305,8 +305,7 @@ def test_invalid_arguments_raise_these_messages():
 
 
 def test_step_without_a_metric_raises():
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=0.1)
+    optimizer = dummy_optimizer(0.1)
     scheduler = ReduceLROnPlateau(optimizer)
     optimizer.step()
     with pytest.raises(TypeError) as raised:

@@ -3,8 +3,6 @@
 import math
 
 import pytest
-import torch
-
 from torch.optim.lr_scheduler import (
     ConstantLR,
     CosineAnnealingLR,
@@ -15,6 +13,8 @@ from torch.optim.lr_scheduler import (
     SequentialLR,
     StepLR,
 )
+
+from schedules import dummy_optimizer, lrs_used, record_each_step
 
 # The snippet's schedule, restated.
 LR = 0.1
@@ -49,20 +49,6 @@ def snippet_schedule(step):
     return sequential_lr(
         step, [WARMUP], [linear(LR, START_FACTOR, 1.0, WARMUP), cosine(LR, T_MAX, ETA_MIN)]
     )
-
-
-def optimizer_for(lr=LR):
-    weight = torch.zeros(1, requires_grad=True)
-    return torch.optim.SGD([weight], lr=lr)
-
-
-def drive(optimizer, scheduler, steps):
-    lrs = []
-    for _ in range(steps):
-        lrs.append(scheduler.get_last_lr()[0])
-        optimizer.step()
-        scheduler.step()
-    return lrs
 
 
 def test_snippet_scheduler_has_the_restated_parameters(snippet):
@@ -109,7 +95,7 @@ def test_warmup_climbs_to_lr_at_the_milestone_and_cosine_ends_near_zero(snippet)
 
 
 def test_each_child_sees_its_own_step_and_restarts_from_the_initial_lr():
-    optimizer = optimizer_for()
+    optimizer = dummy_optimizer(LR)
     milestones = [4, 7]
     children = [
         LinearLR(optimizer, start_factor=0.25, total_iters=4),
@@ -117,13 +103,14 @@ def test_each_child_sees_its_own_step_and_restarts_from_the_initial_lr():
         CosineAnnealingLR(optimizer, T_max=3, eta_min=0.01),
     ]
     scheduler = SequentialLR(optimizer, children, milestones=milestones)
-    counters = []
-    lrs = []
-    for _ in range(16):  # runs the cosine past its T_max, where it climbs back up
-        lrs.append(scheduler.get_last_lr()[0])
-        counters.append([child.last_epoch for child in children])
-        optimizer.step()
-        scheduler.step()
+
+    def lr_and_counters(scheduler):
+        return scheduler.get_last_lr()[0], [child.last_epoch for child in children]
+
+    # 16 steps run the cosine past its T_max, where it climbs back up.
+    recorded = record_each_step(scheduler, 16, lr_and_counters)
+    lrs = [lr for lr, _ in recorded]
+    counters = [counter for _, counter in recorded]
     schedules = [linear(LR, 0.25, 1.0, 4), exponential(LR, 0.5), cosine(LR, 3, 0.01)]
     expected = [sequential_lr(step, milestones, schedules) for step in range(16)]
     assert lrs == pytest.approx(expected, rel=1e-12, abs=0)
@@ -135,10 +122,10 @@ def test_each_child_sees_its_own_step_and_restarts_from_the_initial_lr():
 
 
 def test_the_same_schedule_twice_starts_over():
-    optimizer = optimizer_for()
+    optimizer = dummy_optimizer(LR)
     children = [ExponentialLR(optimizer, gamma=0.5), ExponentialLR(optimizer, gamma=0.5)]
     scheduler = SequentialLR(optimizer, children, milestones=[3])
-    assert drive(optimizer, scheduler, 6) == pytest.approx(
+    assert lrs_used(scheduler, 6) == pytest.approx(
         [0.1, 0.05, 0.025, 0.1, 0.05, 0.025], rel=1e-12
     )
 
@@ -146,31 +133,31 @@ def test_the_same_schedule_twice_starts_over():
 def test_a_child_without_a_closed_form_continues_from_the_current_lr():
     # MultiplicativeLR has no closed form: at its step 0 it multiplies the LR that ConstantLR
     # left (0.05, not the initial 0.1) by lambda(0).
-    optimizer = optimizer_for()
+    optimizer = dummy_optimizer(LR)
     children = [
         ConstantLR(optimizer, factor=0.5, total_iters=10),
         MultiplicativeLR(optimizer, lambda epoch: 0.5),
     ]
     scheduler = SequentialLR(optimizer, children, milestones=[4])
-    assert drive(optimizer, scheduler, 7) == pytest.approx(
+    assert lrs_used(scheduler, 7) == pytest.approx(
         [0.05, 0.05, 0.05, 0.05, 0.025, 0.0125, 0.00625], rel=1e-12
     )
 
 
 def test_docstring_example_is_right():
-    optimizer = optimizer_for(0.05)
+    optimizer = dummy_optimizer(0.05)
     scheduler = SequentialLR(
         optimizer,
         [ConstantLR(optimizer, factor=0.1, total_iters=20), ExponentialLR(optimizer, gamma=0.9)],
         milestones=[20],
     )
-    lrs = drive(optimizer, scheduler, 23)
+    lrs = lrs_used(scheduler, 23)
     assert lrs[:20] == pytest.approx([0.005] * 20, rel=1e-12)
     assert lrs[20:] == pytest.approx([0.05, 0.045, 0.0405], rel=1e-12)
 
 
 def test_invalid_arguments_raise_these_messages():
-    optimizer = optimizer_for()
+    optimizer = dummy_optimizer(LR)
     warmup = LinearLR(optimizer, start_factor=0.1, total_iters=5)
     cosine_child = CosineAnnealingLR(optimizer, T_max=35)
     cases = [
@@ -201,8 +188,8 @@ def test_invalid_arguments_raise_these_messages():
 
 
 def test_a_child_on_another_optimizer_is_refused():
-    optimizer = optimizer_for()
-    other = LinearLR(optimizer_for(), total_iters=5)
+    optimizer = dummy_optimizer(LR)
+    other = LinearLR(dummy_optimizer(LR), total_iters=5)
     with pytest.raises(ValueError) as raised:
         SequentialLR(optimizer, [LinearLR(optimizer, total_iters=5), other], milestones=[5])
     assert str(raised.value).splitlines()[0] == (
@@ -213,25 +200,25 @@ def test_a_child_on_another_optimizer_is_refused():
 
 
 def test_unsorted_milestones_are_accepted_and_skip_a_child():
-    optimizer = optimizer_for()
+    optimizer = dummy_optimizer(LR)
     children = [
         ConstantLR(optimizer, factor=0.5, total_iters=3),
         ExponentialLR(optimizer, gamma=0.5),
         StepLR(optimizer, step_size=2),
     ]
     scheduler = SequentialLR(optimizer, children, milestones=[6, 3])
-    lrs = drive(optimizer, scheduler, 9)
+    lrs = lrs_used(scheduler, 9)
     # The StepLR takes over at step 3; the ExponentialLR never runs.
     assert lrs == pytest.approx([0.05, 0.05, 0.05, 0.1, 0.1, 0.01, 0.01, 0.001, 0.001], rel=1e-12)
     assert children[1].last_epoch == -1
 
 
 def test_warmup_shorter_than_its_milestone_jumps_at_the_milestone():
-    optimizer = optimizer_for()
+    optimizer = dummy_optimizer(LR)
     warmup = LinearLR(optimizer, start_factor=0.1, total_iters=10)
     cosine_child = CosineAnnealingLR(optimizer, T_max=35)
     scheduler = SequentialLR(optimizer, [warmup, cosine_child], milestones=[5])
-    lrs = drive(optimizer, scheduler, 7)
+    lrs = lrs_used(scheduler, 7)
     expected = [
         sequential_lr(step, [5], [linear(LR, 0.1, 1.0, 10), cosine(LR, 35)]) for step in range(7)
     ]
@@ -243,13 +230,13 @@ def test_warmup_shorter_than_its_milestone_jumps_at_the_milestone():
 def test_t_max_counted_from_epoch_zero_leaves_the_lr_high_at_the_end():
     finals = {}
     for t_max in (T_MAX, EPOCHS):
-        optimizer = optimizer_for()
+        optimizer = dummy_optimizer(LR)
         children = [
             LinearLR(optimizer, start_factor=START_FACTOR, total_iters=WARMUP),
             CosineAnnealingLR(optimizer, T_max=t_max),
         ]
         scheduler = SequentialLR(optimizer, children, milestones=[WARMUP])
-        lrs = drive(optimizer, scheduler, EPOCHS)
+        lrs = lrs_used(scheduler, EPOCHS)
         schedules = [linear(LR, START_FACTOR, 1.0, WARMUP), cosine(LR, t_max)]
         expected = [sequential_lr(step, [WARMUP], schedules) for step in range(EPOCHS)]
         assert lrs == pytest.approx(expected, rel=1e-12, abs=0)

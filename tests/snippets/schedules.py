@@ -1,0 +1,39 @@
+"""Drive a real torch LR scheduler without training, for the tests that check its formula.
+
+A scheduler only reads and writes the optimizer's ``param_groups``, so an optimizer over
+dummy parameters and a loop of ``optimizer.step()`` (which moves nothing: there are no
+gradients) and ``scheduler.step()`` reproduce exactly the LRs a training run would use.
+The test modules import this as ``from schedules import ...``: pytest puts tests/snippets on
+sys.path for them (no ``__init__.py`` here, default import mode).
+"""
+
+import torch
+
+
+def dummy_optimizer(*lrs: float, optimizer_class=torch.optim.SGD, **defaults):
+    """An optimizer with one parameter group per LR in ``lrs``, each over its own dummy
+    parameter; ``defaults`` (``momentum=0.9``, ``betas=...``) go to ``optimizer_class``."""
+    if not lrs:
+        raise TypeError("dummy_optimizer needs an lr for each parameter group")
+    groups = [{"params": [torch.zeros(1, requires_grad=True)], "lr": lr} for lr in lrs]
+    return optimizer_class(groups, **defaults)
+
+
+def record_each_step(scheduler, steps: int, read) -> list:
+    """``read(scheduler)`` for each of ``steps`` optimizer steps, taken before the step.
+
+    The order is a training loop's: what is read is what that step uses, then
+    ``optimizer.step()`` and ``scheduler.step()`` (in this order, or torch warns).
+    """
+    records = []
+    for _ in range(steps):
+        records.append(read(scheduler))
+        scheduler.optimizer.step()
+        scheduler.step()
+    return records
+
+
+def lrs_used(scheduler, steps: int, group: int = 0) -> list[float]:
+    """The LR of parameter group ``group`` at each of ``steps`` optimizer steps; the
+    scheduler is left ``steps`` steps further on, as after that many batches or epochs."""
+    return record_each_step(scheduler, steps, lambda scheduler: scheduler.get_last_lr()[group])
