@@ -211,3 +211,16 @@ def test_every_action_is_pinned_to_a_commit_with_its_version_noted():
             if re.match(r"^\s*(?:-\s+)?uses:", line):
                 where = f"{path.name}: {line.strip()!r}"
                 assert PINNED_LINE.match(line), f"{where} needs '@<40-hex sha> # vX.Y.Z'"
+
+
+def test_newest_torch_is_tried_weekly_against_the_snippet_and_coverage_tests():
+    workflow = load("torch-latest.yml")
+    assert set(triggers(workflow)) == {"schedule", "workflow_dispatch"}
+    scripts = runs(workflow["jobs"]["newest-torch"])
+    assert any("--upgrade" in s and "torch" in s for s in scripts), scripts
+    assert any("pytest" in s and "tests/snippets" in s and "--codeblocks docs" in s for s in scripts)
+
+
+def test_dependabot_watches_pip_and_actions():
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text())
+    assert {u["package-ecosystem"] for u in config["updates"]} == {"pip", "github-actions"}
