@@ -156,3 +156,14 @@ def _marker_problem(marker: str | None) -> str | None:
             "exception so that its message is checked"
         )
     return None
+
+
+def project_fence_problems(root: Path) -> list[str]:
+    """The fence guard over a whole project: every page in docs/, README and CONTRIBUTING."""
+    pages = sorted((root / "docs").rglob("*.md"))
+    pages += [root / name for name in ("README.md", "CONTRIBUTING.md") if (root / name).exists()]
+    problems = []
+    for page in pages:
+        where = str(page.relative_to(root))
+        problems += fence_problems(where, page.read_text(encoding="utf-8"), root)
+    return problems

@@ -64,10 +64,34 @@ def test_snippet_of_a_scheduler_is_named_after_its_class(class_name, snippet_nam
     assert snake_case(class_name) == snippet_name
 
 
+def outputs_that_differ(first: Path, second: Path) -> list[str]:
+    """The determinism guard: outputs of two runs that are not byte-identical."""
+    names = sorted(p.name for p in [*first.glob("*.svg"), *first.glob("*.json")])
+    assert names, f"no outputs in {first}"
+    return [n for n in names if (first / n).read_bytes() != (second / n).read_bytes()]
+
+
 def test_two_runs_give_the_same_bytes(drawn, tmp_path):
     draw_figures(SNIPPETS, tmp_path, force=True)
-    for output in [*drawn.glob("*.svg"), *drawn.glob("*.json")]:
-        assert (tmp_path / output.name).read_bytes() == output.read_bytes(), output.name
+    assert outputs_that_differ(drawn, tmp_path) == []
+
+
+def test_determinism_guard_catches_an_unseeded_snippet(tmp_path):
+    snippet = write_snippet(
+        tmp_path,
+        "unseeded",
+        """
+        import random
+        scheduler = object()
+        epochs = 3
+        lrs = [random.uniform(0.01, 0.1) for _ in range(epochs)]
+        """,
+    )
+    draw_figures([snippet], tmp_path / "first", force=True)
+    draw_figures([snippet], tmp_path / "second", force=True)
+    assert outputs_that_differ(tmp_path / "first", tmp_path / "second") == [
+        "unseeded-dark.svg", "unseeded.json", "unseeded.svg"
+    ]
 
 
 def test_dark_variant_draws_the_same_curve_in_light_colours(drawn):
@@ -157,6 +181,24 @@ def test_snippet_that_warns_fails(tmp_path):
         """,
     )
     with pytest.raises(SnippetError, match=r"warns\.py:2: DeprecationWarning: the 'verbose'"):
+        run_snippet(path)
+
+
+def test_snippet_using_a_deprecated_torch_argument_fails_naming_the_line(tmp_path):
+    path = write_snippet(
+        tmp_path,
+        "deprecated",
+        """
+        import torch
+
+        weight = torch.zeros(1, requires_grad=True)
+        optimizer = torch.optim.SGD([weight], lr=0.1)
+        scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=2)
+        optimizer.step()
+        scheduler.step(1)  # the epoch argument is deprecated
+        """,
+    )
+    with pytest.raises(SnippetError, match=r"deprecated\.py:7: UserWarning: The epoch parameter"):
         run_snippet(path)
 
 

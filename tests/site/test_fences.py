@@ -1,11 +1,12 @@
 """The fence guard: no Python on a page escapes execution without saying why."""
 
+import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from runner.markdown_fences import fence_problems
+from runner.markdown_fences import fence_problems, project_fence_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md", ROOT / "CONTRIBUTING.md"]
@@ -79,4 +80,17 @@ def test_snippet_include_outside_a_fence_fails():
     assert problems_in('Text\n--8<-- "snippets/step_lr.py"\n') == [
         "page.md:2: snippet include outside a code fence; put it in a "
         '```python title="snippets/step_lr.py" fence'
+    ]
+
+
+def test_guard_names_file_and_line_of_a_fence_planted_in_a_copy_of_the_project(tmp_path):
+    for folder in ("docs", "snippets"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    assert project_fence_problems(tmp_path) == []
+    page = tmp_path / "docs" / "schedulers" / "step-lr.md"
+    lines = page.read_text().splitlines()
+    page.write_text("\n".join([*lines[:3], "", "```py", "print(0.1)", "```", *lines[3:]]) + "\n")
+    assert project_fence_problems(tmp_path) == [
+        "docs/schedulers/step-lr.md:5: ```py fence is neither executed by pytest-codeblocks "
+        "(only an exact ```python fence is) nor an include of a tested snippet; make it ```python"
     ]
