@@ -17,6 +17,7 @@ import io
 import json
 import os
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -236,9 +237,30 @@ def compact_svg(svg: str) -> str:
 
     Coordinates are in points: a tenth of a point is below a screen pixel.
     """
-    svg = re.sub(r"(\d\.\d)\d+", r"\1", svg)
+    # Only inside attribute values (coordinates, path data): text such as tick labels stays.
+    svg = re.sub(
+        r'="[^"]*"', lambda value: re.sub(r"(\d\.\d)\d+", r"\1", value.group(0)), svg
+    )
     svg = re.sub(r' transform="rotate\(-?0[ ,][^)]*\)"', "", svg)  # rotation by zero
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)  # RDF boilerplate
+    svg = _shared_styles_as_classes(svg)
     return re.sub(r"\n\s+", "\n", svg)  # indentation
+
+
+def _shared_styles_as_classes(svg: str) -> str:
+    """Every tick label repeats the same long style attribute; say it once, in CSS."""
+    counts = Counter(re.findall(r' style="([^"]*)"', svg))
+    shared = [style for style, count in counts.most_common() if count > 1]
+    if not shared:
+        return svg
+    names = {style: f"s{index}" for index, style in enumerate(shared)}
+    svg = re.sub(
+        r' style="([^"]*)"',
+        lambda m: f' class="{names[m[1]]}"' if m[1] in names else m.group(0),
+        svg,
+    )
+    rules = "".join(f".{name}{{{style}}}" for style, name in names.items())
+    return svg.replace("</style>", rules + "</style>", 1)
 
 
 def draw_lr_figure(recording: Recording, path: Path, theme: Theme = THEMES[0]) -> None:

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from runner.figures import FIGURES_DIR, KEYS_FILE, Recording, draw_figures, snake_case
+from runner.figures import (
+    FIGURES_DIR,
+    KEYS_FILE,
+    Recording,
+    compact_svg,
+    draw_figures,
+    snake_case,
+)
 from runner.snippets import ROOT, SnippetError, discover, run_snippet
 
 SNIPPETS = discover()
@@ -218,3 +225,13 @@ def test_command_line_reports_a_failing_snippet(tmp_path):
     )
     assert result.returncode == 1
     assert f"error: {path}:2: RuntimeError: boom" in result.stderr
+
+
+def test_compacting_rounds_coordinates_but_never_text():
+    svg = '<text x="46.266646" y="210.99">0.0125</text>\n  <path d="M 0 230.456 L 1.25 2"/>'
+    assert compact_svg(svg) == '<text x="46.2" y="210.9">0.0125</text>\n<path d="M 0 230.4 L 1.2 2"/>'
+
+
+def test_tick_labels_keep_all_their_digits(drawn):
+    labels = re.findall(r">(\d\.\d+)<", (drawn / "step_lr.svg").read_text())
+    assert {"0.02", "0.04", "0.06", "0.08", "0.10"} <= set(labels), labels
