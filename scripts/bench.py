@@ -3,11 +3,14 @@
 floor   = python -c "import torch, matplotlib.pyplot"  +  a strict build with no figure work
 suite   = the whole test suite, as `make test` runs it          target: <= 1.5 x floor
 runner  = cold (every snippet run, every figure drawn) vs cache hit   target: hit < 0.5 s
+edit    = under `make serve`, one snippet edited: rerun and redraw in the warm process  < 3 s
+hooks   = what the hooks add to a rebuild with nothing changed, vs plain MkDocs   < 0.5 s
 
 Each figure is the best of a few runs, in fresh processes, so a cold start is really cold.
 """
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -29,6 +32,43 @@ def seconds(command: list[str], repeat: int = 3) -> float:
     return best
 
 
+EDIT_LOOP = """
+import shutil, sys, time
+from pathlib import Path
+from runner.figures import draw_figures
+from runner.snippets import discover
+work = Path(sys.argv[1])
+snippets = [Path(shutil.copy(p, work / p.name)) for p in discover()]
+draw_figures(snippets, work / "figures")  # the serve process, warm: torch imported
+edited = snippets[len(snippets) // 2]
+edited.write_text(edited.read_text() + "\\n# edited\\n")
+start = time.perf_counter()
+redrawn = draw_figures(snippets, work / "figures")
+print(time.perf_counter() - start, len(redrawn))
+"""
+
+
+def edit_loop_seconds(python: str, work: Path) -> tuple[float, int]:
+    work.mkdir()
+    result = subprocess.run(
+        [python, "-c", EDIT_LOOP, str(work)], cwd=ROOT, env=ENV, check=True,
+        capture_output=True, text=True,
+    )
+    seconds, redrawn = result.stdout.split()
+    return float(seconds), int(redrawn)
+
+
+def plain_mkdocs_config(out: Path) -> Path:
+    """mkdocs.yml without our hooks and not strict (figures are then missing)."""
+    text = (ROOT / "mkdocs.yml").read_text()
+    text = re.sub(r"\nhooks:\n(?:  - .*\n)+", "\n", text)
+    text = text.replace("strict: true", "strict: false")
+    text = text.replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}")
+    config = out / "plain-mkdocs.yml"
+    config.write_text(text)
+    return config
+
+
 def main() -> None:
     python = sys.executable
     out = Path(tempfile.mkdtemp(prefix="lr-atlas-bench-"))
@@ -45,6 +85,11 @@ def main() -> None:
     )
     cold = seconds([*runner, "--force"])
     hit = seconds(runner)
+    edit, redrawn = edit_loop_seconds(python, out / "edit-loop")
+    plain = seconds(
+        [python, "-m", "mkdocs", "build", "-q", "-f", str(plain_mkdocs_config(out)),
+         "-d", str(out / "plain-site")]
+    )
 
     rows = [
         ("import torch, matplotlib.pyplot", imports, ""),
@@ -53,6 +98,11 @@ def main() -> None:
         ("full test suite", suite, f"{suite / floor:.2f} x floor (target <= 1.5)"),
         ("runner, cold", cold, f"{cold / floor:.2f} x floor"),
         ("runner, cache hit", hit, f"{hit / cold:.3f} x cold (target < 0.5 s)"),
+        ("edit one snippet, warm process", edit, f"{edit / floor:.2f} x floor, "
+         f"{redrawn} figures redrawn (target < 3 s)"),
+        ("plain MkDocs rebuild, no hooks", plain, ""),
+        ("what the hooks add to a rebuild", build - plain, f"{(build - plain) / floor:.2f} x floor "
+         "(target < 0.5 s)"),
     ]
     for name, value, ratio in rows:
         print(f"{name:34} {value:7.2f} s   {ratio}")

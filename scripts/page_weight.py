@@ -13,7 +13,6 @@ KB = 1024
 PAGE_BUDGET = {"notebooks": 400 * KB}
 DEFAULT_PAGE_BUDGET = 150 * KB
 FIGURE_BUDGET = 40 * KB
-OVERVIEW_BUDGET = 60 * KB  # fifteen panels in one figure
 
 
 @dataclass
@@ -36,7 +35,8 @@ def page_weights(site: Path) -> list[PageWeight]:
     for html_file in sorted(site.rglob("index.html")):
         html = html_file.read_text(encoding="utf-8")
         images = set()
-        for src in re.findall(r'<img[^>]*\ssrc="([^"#?]+)', html):
+        # data: images (notebook outputs) are part of the HTML and already counted
+        for src in re.findall(r'<img[^>]*\ssrc="(?!data:)([^"#?]+)', html):
             image = (html_file.parent / src).resolve()
             if image.is_file() and image.is_relative_to(site.resolve()):
                 images.add(image)  # both theme variants count: browsers fetch both
@@ -45,10 +45,6 @@ def page_weights(site: Path) -> list[PageWeight]:
             PageWeight(page.lstrip("/"), len(html.encode()), sum(i.stat().st_size for i in images))
         )
     return weights
-
-
-def figure_budget(figure: Path) -> int:
-    return OVERVIEW_BUDGET if figure.stem.startswith("overview") else FIGURE_BUDGET
 
 
 def report(site: Path, heaviest: int = 5) -> str:
@@ -65,6 +61,6 @@ def report(site: Path, heaviest: int = 5) -> str:
         size = largest.stat().st_size
         lines.append(
             f"largest figure: {largest.name} {size / KB:.1f}K, "
-            f"{size / figure_budget(largest):.0%} of {figure_budget(largest) // KB} KB"
+            f"{size / FIGURE_BUDGET:.0%} of {FIGURE_BUDGET // KB} KB"
         )
     return "\n".join(lines)

@@ -1,6 +1,6 @@
 """Pages stay light: HTML plus own images within budget, each LR figure within budget."""
 
-from scripts.page_weight import KB, figure_budget, page_weights, report
+from scripts.page_weight import FIGURE_BUDGET, KB, page_weights, report
 
 
 def test_every_page_is_within_its_budget(site):
@@ -21,5 +21,5 @@ def test_every_figure_is_within_its_budget(site):
     figures = sorted((site / "figures").glob("*.svg"))
     assert len(figures) >= 2 * 15
     sizes = {f.name: f.stat().st_size for f in figures}
-    over = {name: f"{size / KB:.1f} KB" for name, size in sizes.items() if size > figure_budget(site / "figures" / name)}
+    over = {name: f"{size / KB:.1f} KB" for name, size in sizes.items() if size > FIGURE_BUDGET}
     assert over == {}
