@@ -1,0 +1,46 @@
+import torch
+from torch import nn
+
+torch.manual_seed(0)
+device = "cuda" if torch.cuda.is_available() else "cpu"
+
+# Noisy linear data, drawn on the CPU so that every device trains on the same numbers.
+true_weights = torch.randn(10, 1)
+inputs = torch.randn(768, 10)
+targets = inputs @ true_weights + 0.5 * torch.randn(768, 1)
+train_inputs, train_targets = inputs[:512].to(device), targets[:512].to(device)
+val_inputs, val_targets = inputs[512:].to(device), targets[512:].to(device)
+loss_fn = nn.MSELoss()
+
+
+def train_one_epoch(model, optimizer):
+    """One epoch on the whole training set at once: a single optimizer step."""
+    model.train()
+    optimizer.zero_grad()
+    loss = loss_fn(model(train_inputs), train_targets)
+    loss.backward()
+    optimizer.step()
+    return loss
+
+
+@torch.no_grad()
+def validate(model):
+    model.eval()
+    return loss_fn(model(val_inputs), val_targets).item()
+
+
+epochs = 100
+model = nn.Linear(10, 1).to(device)
+# lr=0.2, not the seed's 1e-3: at 1e-3 this 11-parameter model barely moves in 100 steps.
+optimizer = torch.optim.AdamW(model.parameters(), lr=0.2)
+# This optimizer belongs to this scheduler alone.
+scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs, eta_min=1e-6)
+
+lrs = []
+for epoch in range(epochs):
+    lrs.append(scheduler.get_last_lr()[0])  # the LR this epoch's step uses
+    loss = train_one_epoch(model, optimizer)
+    val_loss = validate(model)
+    scheduler.step()  # once per epoch, after optimizer.step()
+
+print(f"final train loss {loss.item():.4f}, val loss {val_loss:.4f}, last lr {lrs[-1]:.3g}")

@@ -1,0 +1,175 @@
+"""docs/guides/parameter-groups.md: what one scheduler does to several parameter groups."""
+
+import math
+
+import pytest
+import torch
+from torch.optim import lr_scheduler
+
+
+def two_groups(backbone_lr=0.01, head_lr=0.1):
+    backbone = torch.zeros(1, requires_grad=True)
+    head = torch.zeros(1, requires_grad=True)
+    return torch.optim.SGD(
+        [{"params": [backbone], "lr": backbone_lr}, {"params": [head], "lr": head_lr}],
+        momentum=0.9,
+    )
+
+
+def run(scheduler, steps=30, metric=None):
+    """Each group's LR at each step, read before optimizer.step() as a training loop uses it."""
+    optimizer = scheduler.optimizer
+    rows = []
+    for _ in range(steps):
+        rows.append(tuple(group["lr"] for group in optimizer.param_groups))
+        optimizer.step()
+        scheduler.step() if metric is None else scheduler.step(metric)
+    return rows
+
+
+def test_groups_without_an_lr_take_the_default_and_the_scheduler_records_both():
+    backbone = torch.zeros(1, requires_grad=True)
+    head = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD(
+        [{"params": [backbone], "lr": 0.01}, {"params": [head]}], lr=0.1, momentum=0.9
+    )
+    scheduler = lr_scheduler.CosineAnnealingLR(optimizer, T_max=30)
+    assert scheduler.base_lrs == [0.01, 0.1]
+    assert [group["initial_lr"] for group in optimizer.param_groups] == [0.01, 0.1]
+    rows = run(scheduler)
+    for epoch in (0, 10, 20, 29):
+        factor = (1 + math.cos(math.pi * epoch / 30)) / 2
+        assert rows[epoch] == pytest.approx((0.01 * factor, 0.1 * factor), rel=1e-12, abs=0)
+    printed = [f"{rows[e][0]:.6f} {rows[e][1]:.6f}" for e in (0, 10, 20, 29)]
+    assert printed == [
+        "0.010000 0.100000",
+        "0.007500 0.075000",
+        "0.002500 0.025000",
+        "0.000027 0.000274",
+    ]
+
+
+KEEP_THE_RATIO = {
+    "StepLR": lambda opt: lr_scheduler.StepLR(opt, step_size=10),
+    "MultiStepLR": lambda opt: lr_scheduler.MultiStepLR(opt, [10, 20]),
+    "ConstantLR": lambda opt: lr_scheduler.ConstantLR(opt, factor=0.5),
+    "LinearLR": lambda opt: lr_scheduler.LinearLR(opt, start_factor=0.1),
+    "ExponentialLR": lambda opt: lr_scheduler.ExponentialLR(opt, gamma=0.9),
+    "PolynomialLR": lambda opt: lr_scheduler.PolynomialLR(opt, total_iters=30),
+    "LambdaLR": lambda opt: lr_scheduler.LambdaLR(opt, lambda t: 0.95**t),
+    "MultiplicativeLR": lambda opt: lr_scheduler.MultiplicativeLR(opt, lambda t: 0.95),
+    "CosineAnnealingLR": lambda opt: lr_scheduler.CosineAnnealingLR(opt, T_max=30),
+    "CosineAnnealingWarmRestarts": lambda opt: lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=10),
+    "CyclicLR lists": lambda opt: lr_scheduler.CyclicLR(
+        opt, base_lr=[0.001, 0.01], max_lr=[0.01, 0.1], step_size_up=5
+    ),
+    "OneCycleLR list": lambda opt: lr_scheduler.OneCycleLR(opt, max_lr=[0.01, 0.1], total_steps=30),
+    "SequentialLR": lambda opt: lr_scheduler.SequentialLR(
+        opt,
+        [lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=5), lr_scheduler.ExponentialLR(opt, 0.9)],
+        milestones=[5],
+    ),
+    "ChainedScheduler": lambda opt: lr_scheduler.ChainedScheduler(
+        [lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=5), lr_scheduler.ExponentialLR(opt, 0.9)]
+    ),
+}
+
+
+@pytest.mark.parametrize("name", KEEP_THE_RATIO)
+def test_multiplicative_schedulers_keep_the_ratio_at_every_step(name):
+    rows = run(KEEP_THE_RATIO[name](two_groups()))
+    assert [head / backbone for backbone, head in rows] == pytest.approx([10.0] * 30, rel=1e-12, abs=0)
+    assert len(set(rows)) > 1  # the schedule did move
+
+
+def test_eta_min_pulls_the_groups_together():
+    rows = run(lr_scheduler.CosineAnnealingLR(two_groups(), T_max=30, eta_min=0.001))
+    for epoch, (backbone, head) in enumerate(rows):
+        factor = (1 + math.cos(math.pi * epoch / 30)) / 2
+        assert backbone == pytest.approx(0.001 + 0.009 * factor, rel=1e-12)
+        assert head == pytest.approx(0.001 + 0.099 * factor, rel=1e-12)
+    ratios = [head / backbone for backbone, head in rows]
+    assert f"{min(ratios):.3g} {max(ratios):.3g}" == "1.24 10"
+
+
+@pytest.mark.parametrize(
+    "create",
+    [
+        lambda opt: lr_scheduler.CyclicLR(opt, base_lr=0.001, max_lr=0.1, step_size_up=5),
+        lambda opt: lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=30),
+    ],
+    ids=["CyclicLR", "OneCycleLR"],
+)
+def test_a_single_value_gives_every_group_the_same_lr(create):
+    rows = run(create(two_groups()))
+    assert all(backbone == head for backbone, head in rows)
+
+
+def test_a_single_min_lr_floors_the_backbone_first():
+    rows = run(lr_scheduler.ReduceLROnPlateau(two_groups(), factor=0.5, patience=0, min_lr=0.001), metric=1.0)
+    ratios = [head / backbone for backbone, head in rows]
+    assert ratios[0] == pytest.approx(10) and ratios[-1] == pytest.approx(1)
+    assert rows[-1] == pytest.approx((0.001, 0.001))
+    rows = run(
+        lr_scheduler.ReduceLROnPlateau(two_groups(), factor=0.5, patience=0, min_lr=[0.001, 0.01]),
+        metric=1.0,
+    )
+    assert [head / backbone for backbone, head in rows] == pytest.approx([10.0] * 30, rel=1e-12)
+    assert rows[-1] == pytest.approx((0.001, 0.01))
+
+
+@pytest.mark.parametrize(
+    "create",
+    [
+        lambda opt, n: lr_scheduler.CyclicLR(opt, base_lr=[0.001] * n, max_lr=0.1),
+        lambda opt, n: lr_scheduler.CyclicLR(opt, base_lr=0.001, max_lr=[0.1] * n),
+        lambda opt, n: lr_scheduler.CyclicLR(opt, 0.001, 0.1, base_momentum=[0.8] * n),
+        lambda opt, n: lr_scheduler.CyclicLR(opt, 0.001, 0.1, max_momentum=[0.9] * n),
+        lambda opt, n: lr_scheduler.OneCycleLR(opt, max_lr=[0.1] * n, total_steps=10),
+        lambda opt, n: lr_scheduler.OneCycleLR(opt, 0.1, total_steps=10, base_momentum=[0.85] * n),
+        lambda opt, n: lr_scheduler.OneCycleLR(opt, 0.1, total_steps=10, max_momentum=[0.95] * n),
+        lambda opt, n: lr_scheduler.ReduceLROnPlateau(opt, min_lr=[0.0] * n),
+        lambda opt, n: lr_scheduler.LambdaLR(opt, [lambda t: 1.0] * n),
+        lambda opt, n: lr_scheduler.MultiplicativeLR(opt, [lambda t: 1.0] * n),
+    ],
+)
+def test_per_group_arguments_take_one_value_per_group_and_check_the_length(create):
+    create(two_groups(), 2)  # one per group: accepted
+    with pytest.raises(ValueError):
+        create(two_groups(), 3)  # the wrong length fails at creation
+
+
+@pytest.mark.parametrize(
+    "max_lr, peaks", [(0.1, (0.1, 0.1)), ([0.01, 0.1], (0.01, 0.1))], ids=["float", "list"]
+)
+def test_one_cycle_peaks_at_max_lr_whatever_the_groups_own_lr(max_lr, peaks):
+    rows = run(lr_scheduler.OneCycleLR(two_groups(), max_lr=max_lr, total_steps=20), steps=20)
+    assert tuple(max(column) for column in zip(*rows)) == pytest.approx(peaks, rel=1e-12)
+
+
+WARMUP = lambda opt: lr_scheduler.LinearLR(opt, 0.5, total_iters=4)  # noqa: E731
+
+
+def add_group_later(create):
+    head = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([head], lr=0.1, momentum=0.9)
+    scheduler = create(optimizer)
+    optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 0.01})
+    assert len(scheduler.base_lrs) == 1  # the new group has no base LR
+    for _ in range(4):
+        optimizer.step()
+        scheduler.step()
+    return optimizer.param_groups[1]["lr"]
+
+
+def test_linear_warm_up_doubles_a_group_added_at_half_strength():
+    assert add_group_later(WARMUP) == pytest.approx(0.01 / 0.5, rel=1e-12)
+
+
+def test_lambda_lr_and_one_cycle_fail_on_a_group_added_later():
+    with pytest.raises(ValueError) as raised:
+        add_group_later(lambda opt: lr_scheduler.LambdaLR(opt, lambda t: 0.9**t))
+    assert str(raised.value) == "zip() argument 2 is shorter than argument 1"
+    with pytest.raises(KeyError) as raised:
+        add_group_later(lambda opt: lr_scheduler.OneCycleLR(opt, 0.1, total_steps=10))
+    assert raised.value.args == ("initial_lr",)

@@ -1,0 +1,123 @@
+"""docs/guides/write-your-own-scheduler.md: both routes against the formula computed by hand.
+
+The subclass is taken from the page itself, so the class a reader copies is the one tested.
+"""
+
+import contextlib
+import io
+import warnings
+from pathlib import Path
+
+import pytest
+import torch
+
+from runner.markdown_fences import fences
+
+PAGE = Path(__file__).resolve().parents[2] / "docs/guides/write-your-own-scheduler.md"
+
+
+def page_block(index: int) -> dict:
+    """Run the page's index-th executed python block and return its globals."""
+    blocks = [fence for fence in fences(PAGE.read_text(encoding="utf-8")) if fence.info == "python"]
+    namespace = {"__name__": "page_block"}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile("\n".join(blocks[index].body), str(PAGE), "exec"), namespace)
+    return namespace
+
+
+@pytest.fixture(scope="module")
+def route_1():
+    return page_block(0)
+
+
+def inverse_time(t: int, lr: float = 0.1, decay: float = 0.5) -> float:
+    return lr / (1 + decay * t)
+
+
+def linear_warmup(t: int) -> float:
+    return 0.25 + 0.75 * min(t, 3) / 3
+
+
+def drive(scheduler, steps=50):
+    values = []
+    for _ in range(steps):
+        values.append(scheduler.optimizer.param_groups[0]["lr"])
+        scheduler.optimizer.step()
+        scheduler.step()
+    return values
+
+
+def sgd(lr=0.1, groups=1):
+    return torch.optim.SGD([{"params": [torch.zeros(1, requires_grad=True)]} for _ in range(groups)], lr=lr)
+
+
+def test_the_subclass_matches_the_formula_by_hand(route_1):
+    scheduler = route_1["InverseTimeLR"](sgd(), decay=0.5)
+    assert drive(scheduler) == pytest.approx([inverse_time(t) for t in range(50)], rel=1e-12, abs=0)
+    assert route_1["alone"] == pytest.approx([inverse_time(t) for t in range(6)], rel=1e-12, abs=0)
+
+
+def test_the_subclass_is_chainable_with_a_warm_up(route_1):
+    expected = [inverse_time(t) * linear_warmup(t) for t in range(6)]
+    assert route_1["with_warmup"] == pytest.approx(expected, rel=1e-12, abs=0)
+
+
+def test_the_subclass_handles_every_group_from_its_own_lr(route_1):
+    optimizer = sgd(groups=2)
+    optimizer.param_groups[1]["lr"] = 0.01
+    scheduler = route_1["InverseTimeLR"](optimizer, decay=0.5)
+    for t in range(10):
+        assert scheduler.get_last_lr() == pytest.approx([inverse_time(t), inverse_time(t, 0.01)], rel=1e-12)
+        optimizer.step()
+        scheduler.step()
+
+
+def test_the_constructor_checks_decay_and_the_state_keeps_it(route_1):
+    with pytest.raises(ValueError) as raised:
+        route_1["InverseTimeLR"](sgd(), decay=-1)
+    assert str(raised.value) == "decay must be non-negative, got -1"
+    scheduler = route_1["InverseTimeLR"](sgd(), decay=0.5)
+    assert scheduler.state_dict()["decay"] == 0.5
+
+
+def test_only_the_deprecated_step_epoch_calls_the_closed_form(route_1):
+    class WithClosedForm(route_1["InverseTimeLR"]):
+        calls = 0
+
+        def _get_closed_form_lr(self):
+            WithClosedForm.calls += 1
+            return [base_lr / (1 + self.decay * self.last_epoch) for base_lr in self.base_lrs]
+
+    scheduler = WithClosedForm(sgd(), decay=0.5)
+    drive(scheduler, steps=5)
+    assert WithClosedForm.calls == 0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scheduler.step(10)
+    assert WithClosedForm.calls == 1
+    assert scheduler.get_last_lr() == pytest.approx([inverse_time(10)], rel=1e-12)
+    assert [w.category for w in caught] == [UserWarning]
+    assert "deprecated" in str(caught[0].message)
+
+
+def test_lambda_lr_matches_the_formula_by_hand():
+    optimizer = sgd()
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: 1 / (1 + 0.5 * t))
+    assert drive(scheduler) == pytest.approx([inverse_time(t) for t in range(50)], rel=1e-12, abs=0)
+    assert scheduler.state_dict()["lr_lambdas"] == [None]  # the function is not saved
+
+
+def test_lambda_lr_overwrites_a_changed_lr_the_chainable_subclass_builds_on_it(route_1):
+    results = {}
+    for name, create in [
+        ("LambdaLR", lambda opt: torch.optim.lr_scheduler.LambdaLR(opt, lambda t: 1 / (1 + 0.5 * t))),
+        ("InverseTimeLR", lambda opt: route_1["InverseTimeLR"](opt, decay=0.5)),
+    ]:
+        optimizer = sgd()
+        scheduler = create(optimizer)
+        optimizer.param_groups[0]["lr"] = 0.05  # another scheduler, or a person, halves it
+        optimizer.step()
+        scheduler.step()
+        results[name] = optimizer.param_groups[0]["lr"]
+    assert results["LambdaLR"] == pytest.approx(inverse_time(1), rel=1e-12)
+    assert results["InverseTimeLR"] == pytest.approx(inverse_time(1) / 2, rel=1e-12)
