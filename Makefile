@@ -10,7 +10,7 @@ ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: serve test build figures bench clean
+.PHONY: serve test lint build figures bench clean
 
 $(VENV)/installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit("LR Atlas needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -24,8 +24,13 @@ figures: $(VENV)/installed
 serve: figures
 	$(VENV)/bin/mkdocs serve --dev-addr $(ADDR)
 
-test: $(VENV)/installed
+test: lint
 	$(PY) -m pytest --codeblocks tests docs README.md CONTRIBUTING.md
+
+lint: $(VENV)/installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(VENV)/bin/codespell
 
 build: figures
 	$(VENV)/bin/mkdocs build --strict --site-dir site

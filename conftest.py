@@ -77,11 +77,13 @@ def markdown_block_failure(item, error: BaseException) -> str:
     # pytest-codeblocks wraps the real exception in a RuntimeError raised from its except.
     original = error.__context__ or error
     if original is error and "Expected output" in str(error):
-        return f"{where}:{fence_line}: printed output differs from the expected-output block\n" + (
-            str(error).split("\n", 1)[1]
+        return (
+            f"{where}:{fence_line}: printed output differs from the expected-output block\n"
+            + (str(error).split("\n", 1)[1])
         )
     block_lines = [
-        frame.lineno for frame in traceback.extract_tb(original.__traceback__)
+        frame.lineno
+        for frame in traceback.extract_tb(original.__traceback__)
         if frame.filename == "<string>"
     ]
     if isinstance(original, SyntaxError) and original.filename == "<string>":

@@ -30,7 +30,6 @@ OVERVIEW = "overview"
 RUNNER_DIR = Path(__file__).resolve().parent
 
 
-
 @dataclass(frozen=True)
 class Theme:
     suffix: str  # file name suffix: step_lr.svg, step_lr-dark.svg
@@ -238,9 +237,7 @@ def compact_svg(svg: str) -> str:
     Coordinates are in points: a tenth of a point is below a screen pixel.
     """
     # Only inside attribute values (coordinates, path data): text such as tick labels stays.
-    svg = re.sub(
-        r'="[^"]*"', lambda value: re.sub(r"(\d\.\d)\d+", r"\1", value.group(0)), svg
-    )
+    svg = re.sub(r'="[^"]*"', lambda value: re.sub(r"(\d\.\d)\d+", r"\1", value.group(0)), svg)
     svg = re.sub(r' transform="rotate\(-?0[ ,][^)]*\)"', "", svg)  # rotation by zero
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)  # RDF boilerplate
     svg = _shared_styles_as_classes(svg)

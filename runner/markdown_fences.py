@@ -145,7 +145,7 @@ def _marker_problem(marker: str | None) -> str | None:
     if marker.startswith("pytest.mark.skip"):
         if SKIP_WITH_REASON.match(marker):
             return None
-        return f"<!--{marker}--> skips this block without a written reason (reason=\"...\")"
+        return f'<!--{marker}--> skips this block without a written reason (reason="...")'
     if marker.startswith(("pytest-codeblocks:skip", "pytest.mark.xfail")) or marker in {
         "pytest-codeblocks:expect-exception",
         "pytest-codeblocks:expect-error",

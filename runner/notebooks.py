@@ -110,6 +110,5 @@ def _failure(path: Path, cell: Cell, error: BaseException) -> str:
     frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename) == path]
     line = frames[-1].lineno if frames else cell.line
     return (
-        f"{display_path(path)}: cell {cell.number} (line {line}): "
-        f"{type(error).__name__}: {error}"
+        f"{display_path(path)}: cell {cell.number} (line {line}): {type(error).__name__}: {error}"
     )

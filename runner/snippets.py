@@ -85,8 +85,7 @@ def run_snippet(path: Path) -> SnippetRun:
     except Exception as error:
         line = _line_in(path, error)
         raise SnippetError(
-            f"{where}:{line}: {type(error).__name__}: {error}\n"
-            f"{_snippet_traceback(path, error)}"
+            f"{where}:{line}: {type(error).__name__}: {error}\n{_snippet_traceback(path, error)}"
         ) from error
     run = SnippetRun(path, namespace, stdout.getvalue())
     _check_contract(run, where)

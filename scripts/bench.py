@@ -51,8 +51,12 @@ print(time.perf_counter() - start, len(redrawn))
 def edit_loop_seconds(python: str, work: Path) -> tuple[float, int]:
     work.mkdir()
     result = subprocess.run(
-        [python, "-c", EDIT_LOOP, str(work)], cwd=ROOT, env=ENV, check=True,
-        capture_output=True, text=True,
+        [python, "-c", EDIT_LOOP, str(work)],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     seconds, redrawn = result.stdout.split()
     return float(seconds), int(redrawn)
@@ -79,16 +83,35 @@ def main() -> None:
     build = seconds([python, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out / "site")])
     floor = imports + build
     suite = seconds(
-        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--codeblocks", "tests", "docs",
-         "README.md"],
+        [
+            python,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--codeblocks",
+            "tests",
+            "docs",
+            "README.md",
+        ],
         repeat=1,
     )
     cold = seconds([*runner, "--force"])
     hit = seconds(runner)
     edit, redrawn = edit_loop_seconds(python, out / "edit-loop")
     plain = seconds(
-        [python, "-m", "mkdocs", "build", "-q", "-f", str(plain_mkdocs_config(out)),
-         "-d", str(out / "plain-site")]
+        [
+            python,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            str(plain_mkdocs_config(out)),
+            "-d",
+            str(out / "plain-site"),
+        ]
     )
 
     rows = [
@@ -98,11 +121,17 @@ def main() -> None:
         ("full test suite", suite, f"{suite / floor:.2f} x floor (target <= 1.5)"),
         ("runner, cold", cold, f"{cold / floor:.2f} x floor"),
         ("runner, cache hit", hit, f"{hit / cold:.3f} x cold (target < 0.5 s)"),
-        ("edit one snippet, warm process", edit, f"{edit / floor:.2f} x floor, "
-         f"{redrawn} figures redrawn (target < 3 s)"),
+        (
+            "edit one snippet, warm process",
+            edit,
+            f"{edit / floor:.2f} x floor, {redrawn} figures redrawn (target < 3 s)",
+        ),
         ("plain MkDocs rebuild, no hooks", plain, ""),
-        ("what the hooks add to a rebuild", build - plain, f"{(build - plain) / floor:.2f} x floor "
-         "(target < 0.5 s)"),
+        (
+            "what the hooks add to a rebuild",
+            build - plain,
+            f"{(build - plain) / floor:.2f} x floor (target < 0.5 s)",
+        ),
     ]
     for name, value, ratio in rows:
         print(f"{name:34} {value:7.2f} s   {ratio}")

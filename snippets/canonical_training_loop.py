@@ -27,4 +27,6 @@ for epoch in range(epochs):
         lrs.append(optimizer.param_groups[0]["lr"])  # the LR the next line uses
         optimizer.step()  # 4. update the weights with param_groups[g]["lr"]
     scheduler.step()  # 5. after the epoch's last optimizer.step(): set the next epoch's LR
-    print(f"epoch {epoch}: loss {loss.item():.4f}, next epoch's lr {scheduler.get_last_lr()[0]:.4g}")
+    print(
+        f"epoch {epoch}: loss {loss.item():.4f}, next epoch's lr {scheduler.get_last_lr()[0]:.4g}"
+    )

@@ -30,5 +30,7 @@ for epoch in range(epochs):
         lrs.append(scheduler.get_last_lr()[0])  # the LR this batch's step used
         scheduler.step()  # once per batch, after optimizer.step()
 
-print(f"{len(lrs)} steps over T_max={scheduler.T_max}, final loss {loss.item():.4f}, "
-      f"last lr used {lrs[-1]:.3g}")
+print(
+    f"{len(lrs)} steps over T_max={scheduler.T_max}, final loss {loss.item():.4f}, "
+    f"last lr used {lrs[-1]:.3g}"
+)

@@ -28,5 +28,7 @@ for epoch in range(epochs):
         lrs.append(scheduler.get_last_lr()[0])  # the LR this batch's step used
         scheduler.step()  # ...but stepped once per batch: T_max is over after 10 batches
 
-print(f"{len(lrs)} steps over T_max={scheduler.T_max}, lowest lr at steps "
-      f"{[step for step, lr in enumerate(lrs) if lr == min(lrs)]}")
+print(
+    f"{len(lrs)} steps over T_max={scheduler.T_max}, lowest lr at steps "
+    f"{[step for step, lr in enumerate(lrs) if lr == min(lrs)]}"
+)

@@ -22,10 +22,14 @@ optimizer = torch.optim.SGD(
     model.parameters(), lr=k * reference_lr, momentum=0.9, weight_decay=1e-4
 )
 warmup = torch.optim.lr_scheduler.LinearLR(
-    optimizer, start_factor=1 / k, total_iters=warmup_epochs * iters  # 0.1 up to 0.8
+    optimizer,
+    start_factor=1 / k,
+    total_iters=warmup_epochs * iters,  # 0.1 up to 0.8
 )
 decay = torch.optim.lr_scheduler.MultiStepLR(
-    optimizer, milestones=[30 * iters, 60 * iters, 80 * iters], gamma=0.1  # in iterations
+    optimizer,
+    milestones=[30 * iters, 60 * iters, 80 * iters],
+    gamma=0.1,  # in iterations
 )
 # Both factors apply at every iteration: the warm-up's, then the decay's.
 scheduler = torch.optim.lr_scheduler.ChainedScheduler([warmup, decay])

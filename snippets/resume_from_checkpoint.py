@@ -52,7 +52,7 @@ def train(model, optimizer, scheduler, first_epoch, stop_epoch, lrs, checkpoint_
 with tempfile.TemporaryDirectory() as folder:
     checkpoint_path = Path(folder) / "checkpoint.pt"
 
-    # First session: stops after 12 of 30 epochs (a crash, a pre-empted job).
+    # First session: stops after 12 of 30 epochs (a crash, a preempted job).
     model, optimizer, scheduler = build()
     loss = train(model, optimizer, scheduler, 0, 12, [], checkpoint_path)
     del model, optimizer, scheduler
@@ -66,4 +66,7 @@ with tempfile.TemporaryDirectory() as folder:
     lrs = checkpoint["lrs"]
     loss = train(model, optimizer, scheduler, checkpoint["epoch"], epochs, lrs, checkpoint_path)
 
-print(f"resumed at epoch {checkpoint['epoch']}, {len(lrs)} epochs in all, final loss {loss.item():.6f}")
+print(
+    f"resumed at epoch {checkpoint['epoch']}, {len(lrs)} epochs in all, "
+    f"final loss {loss.item():.6f}"
+)

@@ -41,7 +41,10 @@ optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)  # OneCycleLR replace
 # This optimizer belongs to this scheduler alone.
 # max_lr=0.2, not the seed's 1e-2: this tiny model needs larger steps to get anywhere.
 scheduler = torch.optim.lr_scheduler.OneCycleLR(
-    optimizer, max_lr=0.2, epochs=epochs, steps_per_epoch=len(loader)  # 10 * 16 = 160 steps
+    optimizer,
+    max_lr=0.2,
+    epochs=epochs,
+    steps_per_epoch=len(loader),  # 10 * 16 = 160 steps
 )
 
 lrs = []

@@ -34,4 +34,7 @@ for epoch in range(epochs):
         lrs.append(scheduler.get_last_lr()[0])  # the LR this batch's step used
         scheduler.step()  # once per batch, after optimizer.step()
 
-print(f"{len(lrs)} steps, peak lr {max(lrs):g} at step {lrs.index(max(lrs))}, final loss {loss.item():.4f}")
+print(
+    f"{len(lrs)} steps, peak lr {max(lrs):g} at step {lrs.index(max(lrs))}, "
+    f"final loss {loss.item():.4f}"
+)

@@ -104,7 +104,9 @@ bad_max_lr = sweep_lrs[lowest] * 3  # past the minimum, where the loss turns upw
 
 figure, axes = plt.subplots(figsize=(7, 3.6))
 axes.plot(sweep_lrs, smoothed, color="tab:blue")
-axes.axvline(chosen_max_lr, color="tab:green", linestyle="--", label=f"chosen max_lr {chosen_max_lr:.3g}")
+axes.axvline(
+    chosen_max_lr, color="tab:green", linestyle="--", label=f"chosen max_lr {chosen_max_lr:.3g}"
+)
 axes.axvline(bad_max_lr, color="tab:red", linestyle=":", label=f"too large {bad_max_lr:.3g}")
 axes.set(xscale="log", xlabel="learning rate", ylabel="smoothed training loss")
 axes.legend()

@@ -152,6 +152,7 @@ figure.tight_layout()
 # %% [markdown]
 # ## Results
 
+
 # %%
 def results_table(results):
     rows = [
@@ -173,6 +174,7 @@ print(summary)
 # how each schedule behaves, not as a ranking that carries over to your model. The cell
 # below names the leaders from this run's own numbers; the site's tests check that the
 # table and these sentences are what the run produced.
+
 
 # %%
 def leaders(results):

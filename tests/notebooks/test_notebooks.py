@@ -93,13 +93,16 @@ def test_cells_are_numbered_as_jupyter_shows_them(tmp_path):
     path.write_text("# %% [markdown]\n# # Title\n\n# %%\nx = 1\n\n# %%\ny = x + 1\n")
     cells = read_cells(path)
     assert [(c.number, c.kind, c.line) for c in cells] == [
-        (1, "markdown", 2), (2, "code", 5), (3, "code", 8)
+        (1, "markdown", 2),
+        (2, "code", 5),
+        (3, "code", 8),
     ]
 
 
 def test_failing_cell_is_named_with_notebook_cell_and_line(tmp_path):
     path = tmp_path / "broken.py"
-    path.write_text(textwrap.dedent("""\
+    path.write_text(
+        textwrap.dedent("""\
         # %% [markdown]
         # # Broken
 
@@ -108,7 +111,8 @@ def test_failing_cell_is_named_with_notebook_cell_and_line(tmp_path):
 
         # %%
         ratio = rates[0] / (rates[1] - 0.01)
-        """))
+        """)
+    )
     with pytest.raises(NotebookError) as raised:
         run_notebook(path)
     assert re.match(

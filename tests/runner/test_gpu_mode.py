@@ -9,8 +9,17 @@ from runner.snippets import ROOT
 
 def test_require_gpu_without_cuda_fails_every_test_with_the_reason():
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error",
-         "tests/snippets/test_step_lr.py"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-W",
+            "error",
+            "tests/snippets/test_step_lr.py",
+        ],
         cwd=ROOT,
         # An empty CUDA_VISIBLE_DEVICES hides every GPU, so this holds on a GPU machine too.
         env={**os.environ, "REQUIRE_GPU": "1", "CUDA_VISIBLE_DEVICES": ""},

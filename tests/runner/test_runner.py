@@ -63,9 +63,13 @@ def test_overview_has_a_panel_for_every_main_example_only(drawn):
 
 @pytest.mark.parametrize(
     "class_name, snippet_name",
-    [("StepLR", "step_lr"), ("ReduceLROnPlateau", "reduce_lr_on_plateau"),
-     ("CosineAnnealingWarmRestarts", "cosine_annealing_warm_restarts"),
-     ("LRScheduler", "lr_scheduler"), ("OneCycleLR", "one_cycle_lr")],
+    [
+        ("StepLR", "step_lr"),
+        ("ReduceLROnPlateau", "reduce_lr_on_plateau"),
+        ("CosineAnnealingWarmRestarts", "cosine_annealing_warm_restarts"),
+        ("LRScheduler", "lr_scheduler"),
+        ("OneCycleLR", "one_cycle_lr"),
+    ],
 )
 def test_snippet_of_a_scheduler_is_named_after_its_class(class_name, snippet_name):
     assert snake_case(class_name) == snippet_name
@@ -97,7 +101,9 @@ def test_determinism_guard_catches_an_unseeded_snippet(tmp_path):
     draw_figures([snippet], tmp_path / "first", force=True)
     draw_figures([snippet], tmp_path / "second", force=True)
     assert outputs_that_differ(tmp_path / "first", tmp_path / "second") == [
-        "unseeded-dark.svg", "unseeded.json", "unseeded.svg"
+        "unseeded-dark.svg",
+        "unseeded.json",
+        "unseeded.svg",
     ]
 
 
@@ -229,7 +235,9 @@ def test_command_line_reports_a_failing_snippet(tmp_path):
 
 def test_compacting_rounds_coordinates_but_never_text():
     svg = '<text x="46.266646" y="210.99">0.0125</text>\n  <path d="M 0 230.456 L 1.25 2"/>'
-    assert compact_svg(svg) == '<text x="46.2" y="210.9">0.0125</text>\n<path d="M 0 230.4 L 1.2 2"/>'
+    assert (
+        compact_svg(svg) == '<text x="46.2" y="210.9">0.0125</text>\n<path d="M 0 230.4 L 1.2 2"/>'
+    )
 
 
 def test_tick_labels_keep_all_their_digits(drawn):

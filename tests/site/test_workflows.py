@@ -224,3 +224,13 @@ def test_newest_torch_is_tried_weekly_against_the_snippet_and_coverage_tests():
 def test_dependabot_watches_pip_and_actions():
     config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text())
     assert {u["package-ecosystem"] for u in config["updates"]} == {"pip", "github-actions"}
+
+
+def test_pre_commit_runs_the_same_lint_as_make_test():
+    hooks = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+    entries = {hook["id"]: hook["entry"] for hook in hooks}
+    assert entries["ruff-check"].startswith(".venv/bin/ruff check")
+    assert entries["ruff-format"] == ".venv/bin/ruff format"
+    assert entries["codespell"] == ".venv/bin/codespell"
+    makefile = (ROOT / "Makefile").read_text()
+    assert "test: lint" in makefile and "-m ruff check ." in makefile and "codespell" in makefile

@@ -1,4 +1,7 @@
-"""snippets/accumulation_steps_per_micro_batch_mistake.py: sized in micro-batches, stepped per update."""
+"""snippets/accumulation_steps_per_micro_batch_mistake.py.
+
+Sized in micro-batches, stepped per update.
+"""
 
 import pytest
 import torch

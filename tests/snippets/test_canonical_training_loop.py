@@ -1,4 +1,4 @@
-"""snippets/canonical_training_loop.py: a per-epoch cosine in a mini-batch loop, stepped in order."""
+"""snippets/canonical_training_loop.py: a per-epoch cosine in a mini-batch loop, in order."""
 
 import math
 import re
@@ -19,7 +19,11 @@ def test_each_batch_uses_the_cosine_value_of_its_epoch(snippet):
     run = snippet("canonical_training_loop")
     scheduler = run.scheduler
     assert isinstance(scheduler, torch.optim.lr_scheduler.CosineAnnealingLR)
-    assert (scheduler.T_max, scheduler.eta_min, scheduler.base_lrs) == (run.epochs, ETA_MIN, [BASE_LR])
+    assert (scheduler.T_max, scheduler.eta_min, scheduler.base_lrs) == (
+        run.epochs,
+        ETA_MIN,
+        [BASE_LR],
+    )
     expected = [cosine(step // BATCHES_PER_EPOCH, run.epochs) for step in range(len(run.lrs))]
     assert run.lrs == pytest.approx(expected, rel=1e-12, abs=0)
 

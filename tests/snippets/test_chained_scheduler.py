@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from schedules import dummy_optimizer, lrs_used
 from torch.optim.lr_scheduler import (
     ChainedScheduler,
     ConstantLR,
@@ -16,8 +17,6 @@ from torch.optim.lr_scheduler import (
     ReduceLROnPlateau,
     StepLR,
 )
-
-from schedules import dummy_optimizer, lrs_used
 
 # The snippet's chain, restated.
 LR = 0.1
@@ -66,7 +65,9 @@ def test_snippet_scheduler_has_the_restated_parameters(snippet):
     constant_child, decay = scheduler._schedulers
     assert isinstance(constant_child, ConstantLR) and isinstance(decay, ExponentialLR)
     assert (constant_child.factor, constant_child.total_iters, decay.gamma) == (
-        FACTOR, TOTAL_ITERS, GAMMA
+        FACTOR,
+        TOTAL_ITERS,
+        GAMMA,
     )
     assert constant_child.base_lrs == decay.base_lrs == [LR]
 
@@ -189,8 +190,7 @@ def test_invalid_arguments_raise_these_messages():
         (
             [],
             ValueError,
-            "ChainedScheduler expects at least one scheduler to be chained, but got no "
-            "scheduler.",
+            "ChainedScheduler expects at least one scheduler to be chained, but got no scheduler.",
         ),
         (
             [warmup, ReduceLROnPlateau(optimizer)],

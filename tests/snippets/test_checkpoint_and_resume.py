@@ -6,9 +6,8 @@ import random
 
 import pytest
 import torch
-from torch.optim import lr_scheduler as L
-
 from schedules import dummy_optimizer
+from torch.optim import lr_scheduler as L
 
 SCHEDULERS = sorted(set(L.__all__) - {"LRScheduler"})
 STEPS = 60
@@ -44,14 +43,20 @@ def make(name, optimizer):
     if name == "SequentialLR":
         return L.SequentialLR(
             optimizer,
-            [L.LinearLR(optimizer, start_factor=0.1, total_iters=8), L.CosineAnnealingLR(optimizer, T_max=30)],
+            [
+                L.LinearLR(optimizer, start_factor=0.1, total_iters=8),
+                L.CosineAnnealingLR(optimizer, T_max=30),
+            ],
             milestones=[8],
         )
     if name == "CosineAnnealingLR":
         return L.CosineAnnealingLR(optimizer, T_max=40, eta_min=0.001)
     if name == "ChainedScheduler":
         return L.ChainedScheduler(
-            [L.ConstantLR(optimizer, factor=0.5, total_iters=10), L.ExponentialLR(optimizer, gamma=0.97)]
+            [
+                L.ConstantLR(optimizer, factor=0.5, total_iters=10),
+                L.ExponentialLR(optimizer, gamma=0.97),
+            ]
         )
     if name == "ReduceLROnPlateau":
         return L.ReduceLROnPlateau(optimizer, factor=0.5, patience=2, cooldown=1)
@@ -122,7 +127,9 @@ def test_every_exported_scheduler_is_covered():
 def test_the_schedule_is_not_trivial(name):
     lrs = [lr for lr, _ in run(name)]
     changes = sum(a != b for a, b in zip(lrs, lrs[1:]))
-    assert changes >= (1 if name == "ConstantLR" else 3), f"{name}: the resume test would prove little"
+    assert changes >= (1 if name == "ConstantLR" else 3), (
+        f"{name}: the resume test would prove little"
+    )
 
 
 @pytest.mark.parametrize("name", SCHEDULERS)
@@ -161,7 +168,8 @@ def test_sequential_lr_recovers_at_its_next_milestone():
 def test_the_scheduler_state_alone_does_not_resume(name):
     uninterrupted = run(name)
     assert any(
-        run(name, stop, optimizer_state=False) != uninterrupted for stop in interruption_points(name)
+        run(name, stop, optimizer_state=False) != uninterrupted
+        for stop in interruption_points(name)
     )
 
 
@@ -234,7 +242,10 @@ def warmup_cosine_resumed_after_12(order):
     def build_scheduler(optimizer):
         return L.SequentialLR(
             optimizer,
-            [L.LinearLR(optimizer, start_factor=0.1, total_iters=5), L.CosineAnnealingLR(optimizer, T_max=25)],
+            [
+                L.LinearLR(optimizer, start_factor=0.1, total_iters=5),
+                L.CosineAnnealingLR(optimizer, T_max=25),
+            ],
             milestones=[5],
         )
 

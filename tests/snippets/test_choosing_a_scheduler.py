@@ -3,12 +3,20 @@
 import inspect
 
 import pytest
+from schedules import dummy_optimizer, lrs_used
 from torch.optim import lr_scheduler
 
-from schedules import dummy_optimizer, lrs_used
-
-LENGTH_PARAMETERS = {"T_max", "T_0", "total_steps", "epochs", "steps_per_epoch", "total_iters",
-                     "step_size", "step_size_up", "milestones"}
+LENGTH_PARAMETERS = {
+    "T_max",
+    "T_0",
+    "total_steps",
+    "epochs",
+    "steps_per_epoch",
+    "total_iters",
+    "step_size",
+    "step_size_up",
+    "milestones",
+}
 PLATEAU_REJECTED = (
     "{} does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be "
     "specified when calling `step`, but got one at index 1 in the given schedulers sequence."

@@ -2,7 +2,6 @@
 
 import pytest
 import torch
-
 from schedules import dummy_optimizer, lrs_used
 
 BASE_LR = 0.1

@@ -4,7 +4,6 @@ import math
 
 import pytest
 import torch
-
 from schedules import dummy_optimizer, lrs_used
 
 BASE_LR = 0.1

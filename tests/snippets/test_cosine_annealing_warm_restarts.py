@@ -4,7 +4,6 @@ import math
 
 import pytest
 import torch
-
 from schedules import dummy_optimizer, lrs_used
 
 BASE_LR = 0.1
@@ -13,9 +12,7 @@ T_0 = 5
 T_MULT = 2
 
 
-def warm_restarts_lr(
-    epoch: float, base_lr: float, eta_min: float, t_0: int, t_mult: int
-) -> float:
+def warm_restarts_lr(epoch: float, base_lr: float, eta_min: float, t_0: int, t_mult: int) -> float:
     """Walk the cycles T_0, T_0 * T_mult, ... to the one that contains `epoch`."""
     cycle_start, cycle_length = 0, t_0
     while epoch >= cycle_start + cycle_length:

@@ -5,7 +5,6 @@ import warnings
 
 import pytest
 import torch
-
 from schedules import dummy_optimizer
 
 BASE_LR = 0.1
@@ -15,9 +14,7 @@ T_MULT = 2
 BATCHES_PER_EPOCH = 8
 
 
-def warm_restarts_lr(
-    epoch: float, base_lr: float, eta_min: float, t_0: int, t_mult: int
-) -> float:
+def warm_restarts_lr(epoch: float, base_lr: float, eta_min: float, t_0: int, t_mult: int) -> float:
     """Walk the cycles T_0, T_0 * T_mult, ... to the one that contains `epoch`."""
     cycle_start, cycle_length = 0, t_0
     while epoch >= cycle_start + cycle_length:
@@ -53,9 +50,7 @@ def test_batch_k_trains_at_fractional_epoch_k_over_batches_per_epoch(snippet):
     assert isinstance(scheduler, torch.optim.lr_scheduler.CosineAnnealingWarmRestarts)
     assert (scheduler.T_0, scheduler.T_mult, scheduler.eta_min) == (T_0, T_MULT, ETA_MIN)
     assert scheduler.base_lrs == [BASE_LR]
-    assert run.lrs == pytest.approx(
-        expected_lrs(len(run.lrs), BATCHES_PER_EPOCH), rel=1e-12, abs=0
-    )
+    assert run.lrs == pytest.approx(expected_lrs(len(run.lrs), BATCHES_PER_EPOCH), rel=1e-12, abs=0)
 
 
 def test_one_step_per_batch_for_35_epochs_of_8_batches(snippet):

@@ -36,8 +36,7 @@ def test_page_includes_its_main_example_and_links_the_official_docs(class_name):
     assert text.startswith(f"# {class_name}")
     assert f'--8<-- "snippets/{snake_case(class_name)}.py"' in text
     official = (
-        "https://docs.pytorch.org/docs/stable/generated/"
-        f"torch.optim.lr_scheduler.{class_name}.html"
+        f"https://docs.pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.{class_name}.html"
     )
     assert official in text
 

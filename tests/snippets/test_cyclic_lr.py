@@ -4,7 +4,6 @@ import math
 
 import pytest
 import torch
-
 from schedules import dummy_optimizer, record_each_step
 
 BASE_LR = 0.001
@@ -67,8 +66,7 @@ def test_lrs_follow_triangles_whose_height_halves_each_cycle(snippet):
     assert scheduler.cycle_momentum and not scheduler.use_beta1
     assert (scheduler.base_momentums, scheduler.max_momentums) == ([BASE_MOMENTUM], [MAX_MOMENTUM])
     expected = [
-        cyclic_lr(t, BASE_LR, MAX_LR, STEP_SIZE_UP, mode="triangular2")
-        for t in range(len(run.lrs))
+        cyclic_lr(t, BASE_LR, MAX_LR, STEP_SIZE_UP, mode="triangular2") for t in range(len(run.lrs))
     ]
     assert run.lrs == pytest.approx(expected, rel=1e-12, abs=0)
 
@@ -112,12 +110,16 @@ def test_every_mode_follows_the_formula_across_cycle_ends(mode, gamma, up, down)
     lrs, momentums = drive(steps, mode=mode, gamma=gamma, **arguments)
     assert lrs == pytest.approx(
         [cyclic_lr(t, 0.01, 0.1, up, down, mode, gamma) for t in range(steps)],
-        rel=1e-12, abs=0,
+        rel=1e-12,
+        abs=0,
     )
     assert momentums == pytest.approx(
-        [cyclic_momentum(t, BASE_MOMENTUM, MAX_MOMENTUM, up, down, mode, gamma)
-         for t in range(steps)],
-        rel=1e-12, abs=0,
+        [
+            cyclic_momentum(t, BASE_MOMENTUM, MAX_MOMENTUM, up, down, mode, gamma)
+            for t in range(steps)
+        ],
+        rel=1e-12,
+        abs=0,
     )
 
 
@@ -186,12 +188,16 @@ def make(optimizer_class=torch.optim.SGD, **arguments):
     [
         (torch.optim.SGD, {"mode": "cosine"}, ValueError, "mode is invalid and scale_fn is None"),
         (
-            torch.optim.Adagrad, {}, ValueError,
+            torch.optim.Adagrad,
+            {},
+            ValueError,
             "optimizer must support momentum or beta1 with `cycle_momentum` option enabled",
         ),
         (torch.optim.SGD, {"step_size_up": 0}, ZeroDivisionError, "float division by zero"),
         (
-            torch.optim.SGD, {"max_lr": [0.1, 0.2]}, ValueError,
+            torch.optim.SGD,
+            {"max_lr": [0.1, 0.2]},
+            ValueError,
             "max_lr must have the same length as optimizer.param_groups. "
             "max_lr has 2 values, param_groups has 1.",
         ),

@@ -114,7 +114,11 @@ def test_grad_scaler_cpu_skips_the_first_two_updates_and_the_scheduler_moves_on(
         for _ in range(3):
             optimizer.zero_grad()
             scaler.scale(amp_loss(model, inputs, targets)).backward()
-            lr, scale, weight = optimizer.param_groups[0]["lr"], scaler.get_scale(), model.weight.item()
+            lr, scale, weight = (
+                optimizer.param_groups[0]["lr"],
+                scaler.get_scale(),
+                model.weight.item(),
+            )
             infinite = not torch.isfinite(model.weight.grad).all().item()
             scaler.step(optimizer)
             scaler.update()
@@ -223,7 +227,12 @@ def test_grad_scaler_without_a_device_means_cuda():
     else:  # what the page prints
         assert (enabled, caught) == (
             False,
-            [(UserWarning, "torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.")],
+            [
+                (
+                    UserWarning,
+                    "torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.",
+                )
+            ],
         )
     assert create_scaler(lambda: torch.amp.GradScaler("cpu")) == (True, [])
 
@@ -263,5 +272,7 @@ def test_what_the_page_quotes_from_the_grad_scaler_documentation():
         "iterations as its value calibrates." in documentation
     )
     assert "step skipping should occur rarely" in documentation
-    assert ":meth:`get_scale` incurs a CPU-GPU sync." in " ".join(torch.amp.GradScaler.get_scale.__doc__.split())
+    assert ":meth:`get_scale` incurs a CPU-GPU sync." in " ".join(
+        torch.amp.GradScaler.get_scale.__doc__.split()
+    )
     assert isinstance(torch.amp.GradScaler("cpu").get_scale(), float)

@@ -1,9 +1,8 @@
 """snippets/lambda_lr.py: the LR is the initial lr times lr_lambda(step)."""
 
 import pytest
-from torch.optim.lr_scheduler import LambdaLR
-
 from schedules import dummy_optimizer, record_each_step
+from torch.optim.lr_scheduler import LambdaLR
 
 BASE_LR = 0.1
 EPOCHS = 40

@@ -4,7 +4,6 @@ import re
 
 import pytest
 import torch
-
 from schedules import dummy_optimizer, lrs_used
 
 BASE_LR = 0.1
@@ -69,9 +68,7 @@ def test_torch_matches_the_closed_form_during_and_after_the_ramp(start, end, tot
 
 def test_torch_follows_the_recursion_exactly_as_the_page_writes_it():
     lrs = drive(30, start_factor=0.05, end_factor=1.0, total_iters=23)
-    assert lrs == pytest.approx(
-        linear_lr_recursive(BASE_LR, 0.05, 1.0, 23, 30), rel=1e-12, abs=0
-    )
+    assert lrs == pytest.approx(linear_lr_recursive(BASE_LR, 0.05, 1.0, 23, 30), rel=1e-12, abs=0)
 
 
 def test_end_factor_zero_can_leave_a_tiny_positive_lr_instead_of_zero():

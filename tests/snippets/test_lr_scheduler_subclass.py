@@ -4,9 +4,8 @@ import math
 
 import pytest
 import torch
-from torch.optim.lr_scheduler import LambdaLR, LRScheduler
-
 from schedules import dummy_optimizer, lrs_used, record_each_step
+from torch.optim.lr_scheduler import LambdaLR, LRScheduler
 
 BASE_LR = 0.01
 WARMUP_STEPS = 16

@@ -1,9 +1,8 @@
 """snippets/multiplicative_lr.py: each step multiplies the current LR by lr_lambda(step)."""
 
 import pytest
-from torch.optim.lr_scheduler import LambdaLR, MultiplicativeLR
-
 from schedules import dummy_optimizer, lrs_used, record_each_step
+from torch.optim.lr_scheduler import LambdaLR, MultiplicativeLR
 
 BASE_LR = 0.1
 EPOCHS = 40

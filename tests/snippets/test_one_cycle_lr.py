@@ -4,7 +4,6 @@ import math
 
 import pytest
 import torch
-
 from schedules import dummy_optimizer, lrs_used
 
 MAX_LR = 0.1
@@ -126,8 +125,14 @@ def test_cycle_momentum_switches_momentum_on_for_plain_sgd():
     [
         ({}, "You must define either total_steps OR (epochs AND steps_per_epoch)"),
         ({"total_steps": 0}, "Expected positive integer total_steps, but got 0"),
-        ({"epochs": 10, "steps_per_epoch": 0}, "Expected positive integer steps_per_epoch, but got 0"),
-        ({"total_steps": 100, "pct_start": 1.5}, "Expected float between 0 and 1 pct_start, but got 1.5"),
+        (
+            {"epochs": 10, "steps_per_epoch": 0},
+            "Expected positive integer steps_per_epoch, but got 0",
+        ),
+        (
+            {"total_steps": 100, "pct_start": 1.5},
+            "Expected float between 0 and 1 pct_start, but got 1.5",
+        ),
         (
             {"total_steps": 100, "anneal_strategy": "exp"},
             "anneal_strategy must be one of 'cos' or 'linear', instead got exp",

@@ -36,12 +36,18 @@ def test_lrs_follow_the_papers_warm_up_and_steps(snippet):
     assert run.lrs == pytest.approx([goyal(i) for i in range(180)], rel=1e-12, abs=0)
     assert run.lrs[0] == pytest.approx(0.1, rel=1e-12)
     assert run.lrs.index(max(run.lrs)) == 10 and max(run.lrs) == pytest.approx(0.8, rel=1e-12)
-    assert [run.lrs[i] for i in (59, 60, 120, 160)] == pytest.approx([0.8, 0.08, 0.008, 0.0008], rel=1e-12)
+    assert [run.lrs[i] for i in (59, 60, 120, 160)] == pytest.approx(
+        [0.8, 0.08, 0.008, 0.0008], rel=1e-12
+    )
 
 
 def test_regression_on_the_same_inputs_diverges_at_0_8():
     source = (SNIPPETS_DIR / "paper_goyal_warmup.py").read_text()
-    source, swapped = re.subn(r"\(inputs\.sum\(dim=1, keepdim=True\) > 0\)\.float\(\)", "inputs.sum(dim=1, keepdim=True)", source)
+    source, swapped = re.subn(
+        r"\(inputs\.sum\(dim=1, keepdim=True\) > 0\)\.float\(\)",
+        "inputs.sum(dim=1, keepdim=True)",
+        source,
+    )
     source, swapped_loss = re.subn(r"nn\.BCEWithLogitsLoss\(\)", "nn.MSELoss()", source)
     assert swapped == swapped_loss == 1
     namespace = {"__name__": "__main__", "print": lambda *args: None}

@@ -31,7 +31,9 @@ def test_settings(snippet):
     assert isinstance(scheduler, torch.optim.lr_scheduler.OneCycleLR)
     assert scheduler.total_steps == 80 == len(run.lrs)
     group = scheduler.optimizer.param_groups[0]
-    assert (group["initial_lr"], group["max_lr"], group["min_lr"]) == pytest.approx((0.1, 3.0, 1e-5), rel=1e-12)
+    assert (group["initial_lr"], group["max_lr"], group["min_lr"]) == pytest.approx(
+        (0.1, 3.0, 1e-5), rel=1e-12
+    )
 
 
 def test_lrs_are_three_straight_lines(snippet):
@@ -39,15 +41,23 @@ def test_lrs_are_three_straight_lines(snippet):
     expected = [one_cycle_three_phase(step)[0] for step in range(80)]
     assert run.lrs == pytest.approx(expected, rel=1e-12, abs=0)
     assert run.lrs.index(max(run.lrs)) == 35
-    assert run.lrs[70] == pytest.approx(0.1, rel=1e-12) and run.lrs[79] == pytest.approx(1e-5, rel=1e-12)
+    assert run.lrs[70] == pytest.approx(0.1, rel=1e-12) and run.lrs[79] == pytest.approx(
+        1e-5, rel=1e-12
+    )
 
 
 def test_momentum_goes_from_0_95_to_0_85_and_back():
     weight = torch.zeros(1, requires_grad=True)
     optimizer = torch.optim.SGD([weight], lr=0.1, momentum=0.9)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer, max_lr=3.0, total_steps=80, pct_start=0.45, anneal_strategy="linear",
-        three_phase=True, div_factor=30.0, final_div_factor=1e4,
+        optimizer,
+        max_lr=3.0,
+        total_steps=80,
+        pct_start=0.45,
+        anneal_strategy="linear",
+        three_phase=True,
+        div_factor=30.0,
+        final_div_factor=1e4,
     )
     for step in range(80):
         lr, momentum = one_cycle_three_phase(step)
@@ -59,7 +69,11 @@ def test_momentum_goes_from_0_95_to_0_85_and_back():
 
 def test_regression_on_the_same_inputs_diverges_at_this_learning_rate():
     source = (SNIPPETS_DIR / "paper_one_cycle.py").read_text()
-    source, swapped = re.subn(r"\(inputs\.sum\(dim=1, keepdim=True\) > 0\)\.float\(\)", "inputs.sum(dim=1, keepdim=True)", source)
+    source, swapped = re.subn(
+        r"\(inputs\.sum\(dim=1, keepdim=True\) > 0\)\.float\(\)",
+        "inputs.sum(dim=1, keepdim=True)",
+        source,
+    )
     source, swapped_loss = re.subn(r"nn\.BCEWithLogitsLoss\(\)", "nn.MSELoss()", source)
     assert swapped == swapped_loss == 1
     namespace = {"__name__": "__main__", "print": lambda *args: None}

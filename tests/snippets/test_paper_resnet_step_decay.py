@@ -1,4 +1,7 @@
-"""snippets/paper_resnet_step_decay.py: torchvision's ResNet schedule, 0.1 divided by 10 every 30 epochs."""
+"""snippets/paper_resnet_step_decay.py: torchvision's ResNet schedule.
+
+0.1, divided by 10 every 30 epochs.
+"""
 
 import pytest
 import torch
@@ -7,7 +10,11 @@ import torch
 def test_torchvision_reference_settings(snippet):
     run = snippet("paper_resnet_step_decay")
     assert isinstance(run.scheduler, torch.optim.lr_scheduler.StepLR)
-    assert (run.scheduler.step_size, run.scheduler.gamma, run.scheduler.base_lrs) == (30, 0.1, [0.1])
+    assert (run.scheduler.step_size, run.scheduler.gamma, run.scheduler.base_lrs) == (
+        30,
+        0.1,
+        [0.1],
+    )
     group = run.scheduler.optimizer.param_groups[0]
     assert (group["momentum"], group["weight_decay"]) == (0.9, 1e-4)
     assert run.epochs == 90 and len(run.lrs) == 90  # one step per epoch, not shortened

@@ -20,7 +20,12 @@ def test_the_papers_cifar_settings(snippet):
     run = snippet("paper_sgdr")
     scheduler = run.scheduler
     assert isinstance(scheduler, torch.optim.lr_scheduler.CosineAnnealingWarmRestarts)
-    assert (scheduler.T_0, scheduler.T_mult, scheduler.eta_min, scheduler.base_lrs) == (10, 2, 0.0, [0.05])
+    assert (scheduler.T_0, scheduler.T_mult, scheduler.eta_min, scheduler.base_lrs) == (
+        10,
+        2,
+        0.0,
+        [0.05],
+    )
     group = scheduler.optimizer.param_groups[0]
     assert (group["momentum"], group["nesterov"], group["weight_decay"]) == (0.9, True, 5e-4)
 

@@ -59,18 +59,26 @@ KEEP_THE_RATIO = {
     "LambdaLR": lambda opt: lr_scheduler.LambdaLR(opt, lambda t: 0.95**t),
     "MultiplicativeLR": lambda opt: lr_scheduler.MultiplicativeLR(opt, lambda t: 0.95),
     "CosineAnnealingLR": lambda opt: lr_scheduler.CosineAnnealingLR(opt, T_max=30),
-    "CosineAnnealingWarmRestarts": lambda opt: lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=10),
+    "CosineAnnealingWarmRestarts": lambda opt: lr_scheduler.CosineAnnealingWarmRestarts(
+        opt, T_0=10
+    ),
     "CyclicLR lists": lambda opt: lr_scheduler.CyclicLR(
         opt, base_lr=[0.001, 0.01], max_lr=[0.01, 0.1], step_size_up=5
     ),
     "OneCycleLR list": lambda opt: lr_scheduler.OneCycleLR(opt, max_lr=[0.01, 0.1], total_steps=30),
     "SequentialLR": lambda opt: lr_scheduler.SequentialLR(
         opt,
-        [lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=5), lr_scheduler.ExponentialLR(opt, 0.9)],
+        [
+            lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=5),
+            lr_scheduler.ExponentialLR(opt, 0.9),
+        ],
         milestones=[5],
     ),
     "ChainedScheduler": lambda opt: lr_scheduler.ChainedScheduler(
-        [lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=5), lr_scheduler.ExponentialLR(opt, 0.9)]
+        [
+            lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=5),
+            lr_scheduler.ExponentialLR(opt, 0.9),
+        ]
     ),
 }
 
@@ -78,7 +86,9 @@ KEEP_THE_RATIO = {
 @pytest.mark.parametrize("name", KEEP_THE_RATIO)
 def test_multiplicative_schedulers_keep_the_ratio_at_every_step(name):
     rows = run(KEEP_THE_RATIO[name](two_groups()))
-    assert [head / backbone for backbone, head in rows] == pytest.approx([10.0] * 30, rel=1e-12, abs=0)
+    assert [head / backbone for backbone, head in rows] == pytest.approx(
+        [10.0] * 30, rel=1e-12, abs=0
+    )
     assert len(set(rows)) > 1  # the schedule did move
 
 
@@ -106,7 +116,10 @@ def test_a_single_value_gives_every_group_the_same_lr(create):
 
 
 def test_a_single_min_lr_floors_the_backbone_first():
-    rows = run(lr_scheduler.ReduceLROnPlateau(two_groups(), factor=0.5, patience=0, min_lr=0.001), metric=1.0)
+    rows = run(
+        lr_scheduler.ReduceLROnPlateau(two_groups(), factor=0.5, patience=0, min_lr=0.001),
+        metric=1.0,
+    )
     ratios = [head / backbone for backbone, head in rows]
     assert ratios[0] == pytest.approx(10) and ratios[-1] == pytest.approx(1)
     assert rows[-1] == pytest.approx((0.001, 0.001))

@@ -1,13 +1,12 @@
-"""docs/guides/per-epoch-or-per-batch.md: lengths count scheduler steps, in whatever unit you step."""
+"""docs/guides/per-epoch-or-per-batch.md: lengths count scheduler steps, in any unit."""
 
 import inspect
 import math
 import warnings
 
 import pytest
-from torch.optim import lr_scheduler
-
 from schedules import dummy_optimizer, lrs_used
+from torch.optim import lr_scheduler
 
 ITERS = 8  # len(loader) in the guide's examples
 
@@ -20,16 +19,26 @@ def used(make_scheduler, steps: int) -> list[float]:
 @pytest.mark.parametrize(
     "per_epoch, per_batch",
     [
-        (lambda o: lr_scheduler.StepLR(o, step_size=2, gamma=0.5),
-         lambda o: lr_scheduler.StepLR(o, step_size=2 * ITERS, gamma=0.5)),
-        (lambda o: lr_scheduler.MultiStepLR(o, milestones=[2, 4], gamma=0.1),
-         lambda o: lr_scheduler.MultiStepLR(o, milestones=[2 * ITERS, 4 * ITERS], gamma=0.1)),
-        (lambda o: lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=3),
-         lambda o: lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=3 * ITERS)),
-        (lambda o: lr_scheduler.CosineAnnealingLR(o, T_max=6),
-         lambda o: lr_scheduler.CosineAnnealingLR(o, T_max=6 * ITERS)),
-        (lambda o: lr_scheduler.PolynomialLR(o, total_iters=6, power=2.0),
-         lambda o: lr_scheduler.PolynomialLR(o, total_iters=6 * ITERS, power=2.0)),
+        (
+            lambda o: lr_scheduler.StepLR(o, step_size=2, gamma=0.5),
+            lambda o: lr_scheduler.StepLR(o, step_size=2 * ITERS, gamma=0.5),
+        ),
+        (
+            lambda o: lr_scheduler.MultiStepLR(o, milestones=[2, 4], gamma=0.1),
+            lambda o: lr_scheduler.MultiStepLR(o, milestones=[2 * ITERS, 4 * ITERS], gamma=0.1),
+        ),
+        (
+            lambda o: lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=3),
+            lambda o: lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=3 * ITERS),
+        ),
+        (
+            lambda o: lr_scheduler.CosineAnnealingLR(o, T_max=6),
+            lambda o: lr_scheduler.CosineAnnealingLR(o, T_max=6 * ITERS),
+        ),
+        (
+            lambda o: lr_scheduler.PolynomialLR(o, total_iters=6, power=2.0),
+            lambda o: lr_scheduler.PolynomialLR(o, total_iters=6 * ITERS, power=2.0),
+        ),
     ],
     ids=["StepLR", "MultiStepLR", "LinearLR", "CosineAnnealingLR", "PolynomialLR"],
 )
@@ -43,10 +52,14 @@ def test_lengths_times_len_loader_give_the_same_lr_at_each_epochs_first_batch(pe
 @pytest.mark.parametrize(
     "per_epoch, per_batch",
     [
-        (lambda o: lr_scheduler.StepLR(o, step_size=2, gamma=0.5),
-         lambda o: lr_scheduler.StepLR(o, step_size=2 * ITERS, gamma=0.5)),
-        (lambda o: lr_scheduler.MultiStepLR(o, milestones=[2, 4], gamma=0.1),
-         lambda o: lr_scheduler.MultiStepLR(o, milestones=[2 * ITERS, 4 * ITERS], gamma=0.1)),
+        (
+            lambda o: lr_scheduler.StepLR(o, step_size=2, gamma=0.5),
+            lambda o: lr_scheduler.StepLR(o, step_size=2 * ITERS, gamma=0.5),
+        ),
+        (
+            lambda o: lr_scheduler.MultiStepLR(o, milestones=[2, 4], gamma=0.1),
+            lambda o: lr_scheduler.MultiStepLR(o, milestones=[2 * ITERS, 4 * ITERS], gamma=0.1),
+        ),
     ],
     ids=["StepLR", "MultiStepLR"],
 )
@@ -54,7 +67,9 @@ def test_converted_staircases_match_at_every_batch(per_epoch, per_batch):
     epochs = 6
     by_epoch = used(per_epoch, epochs)
     by_batch = used(per_batch, epochs * ITERS)
-    assert by_batch == pytest.approx([by_epoch[k // ITERS] for k in range(epochs * ITERS)], rel=1e-12, abs=0)
+    assert by_batch == pytest.approx(
+        [by_epoch[k // ITERS] for k in range(epochs * ITERS)], rel=1e-12, abs=0
+    )
 
 
 def test_the_guides_table_values():
@@ -214,6 +229,9 @@ def test_warm_restarts_accepts_a_fractional_epoch_without_warning():
 
 def test_every_scheduler_torch_exports_is_covered_by_the_epoch_argument_claim():
     covered = set(STEPPED_WITH_AN_EPOCH) | {
-        "ReduceLROnPlateau", "SequentialLR", "ChainedScheduler", "CosineAnnealingWarmRestarts",
+        "ReduceLROnPlateau",
+        "SequentialLR",
+        "ChainedScheduler",
+        "CosineAnnealingWarmRestarts",
     }
     assert set(lr_scheduler.__all__) - {"LRScheduler"} == covered

@@ -5,10 +5,8 @@ import random
 
 import pytest
 import torch
-
-from torch.optim.lr_scheduler import ReduceLROnPlateau
-
 from schedules import dummy_optimizer
+from torch.optim.lr_scheduler import ReduceLROnPlateau
 
 # The snippet's scheduler, restated.
 LR = 0.5
@@ -94,10 +92,15 @@ def test_snippet_scheduler_has_the_restated_parameters(snippet):
     scheduler = snippet("reduce_lr_on_plateau").scheduler
     assert isinstance(scheduler, ReduceLROnPlateau)
     assert (scheduler.mode, scheduler.factor, scheduler.patience, scheduler.cooldown) == (
-        MODE, FACTOR, PATIENCE, COOLDOWN
+        MODE,
+        FACTOR,
+        PATIENCE,
+        COOLDOWN,
     )
     assert (scheduler.threshold, scheduler.threshold_mode, scheduler.eps) == (
-        THRESHOLD, THRESHOLD_MODE, EPS
+        THRESHOLD,
+        THRESHOLD_MODE,
+        EPS,
     )
     assert scheduler.min_lrs == [MIN_LR]
     assert snippet("reduce_lr_on_plateau").lrs[0] == LR
@@ -217,9 +220,7 @@ def test_min_lr_clamps_the_cut_and_eps_skips_cuts_smaller_than_eps():
     assert clamped == [0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.05]
     # 3e-8 -> 1.5e-8 is a cut of 1.5e-8 > eps = 1e-8; 1.5e-8 -> 7.5e-9 is not.
     tiny = drive(flat, lr=3e-8, factor=0.5, patience=0)
-    assert tiny == pytest.approx(
-        plateau_lrs(flat, 3e-8, factor=0.5, patience=0), rel=1e-12, abs=0
-    )
+    assert tiny == pytest.approx(plateau_lrs(flat, 3e-8, factor=0.5, patience=0), rel=1e-12, abs=0)
     assert tiny == pytest.approx([3e-8, 3e-8, 1.5e-8, 1.5e-8, 1.5e-8, 1.5e-8, 1.5e-8], rel=1e-12)
 
 
@@ -318,9 +319,7 @@ def test_step_without_a_metric_raises():
 def test_unchecked_arguments_are_accepted_and_do_this():
     worsening = [1.0, 1.05, 1.1, 1.15]
     baseline = dict(factor=0.5, patience=0)
-    assert drive(worsening, **baseline) == pytest.approx(
-        [0.1, 0.1, 0.05, 0.025, 0.0125], rel=1e-12
-    )
+    assert drive(worsening, **baseline) == pytest.approx([0.1, 0.1, 0.05, 0.025, 0.0125], rel=1e-12)
     # factor <= 0: the first cut drops straight to min_lr, the integer 0 by default.
     dropped = drive(worsening, **{**baseline, "factor": -0.5})
     assert dropped == [0.1, 0.1, 0, 0, 0]

@@ -5,9 +5,8 @@ import math
 
 import pytest
 import torch
-from torch.optim.lr_scheduler import CosineAnnealingLR, LinearLR, SequentialLR
-
 from schedules import dummy_optimizer
+from torch.optim.lr_scheduler import CosineAnnealingLR, LinearLR, SequentialLR
 
 LR, START, WARMUP, EPOCHS = 0.1, 0.1, 5, 30
 
@@ -22,8 +21,10 @@ def uninterrupted_lrs():
     optimizer = dummy_optimizer(LR, momentum=0.9)
     scheduler = SequentialLR(
         optimizer,
-        [LinearLR(optimizer, start_factor=START, total_iters=WARMUP),
-         CosineAnnealingLR(optimizer, T_max=EPOCHS - WARMUP)],
+        [
+            LinearLR(optimizer, start_factor=START, total_iters=WARMUP),
+            CosineAnnealingLR(optimizer, T_max=EPOCHS - WARMUP),
+        ],
         milestones=[WARMUP],
     )
     lrs = []
@@ -38,7 +39,9 @@ def test_lrs_are_warm_up_then_cosine(snippet):
     run = snippet("resume_from_checkpoint")
     assert type(run.scheduler) is SequentialLR
     assert run.epochs == len(run.lrs) == EPOCHS
-    assert run.lrs == pytest.approx([expected_lr(epoch) for epoch in range(EPOCHS)], rel=1e-12, abs=0)
+    assert run.lrs == pytest.approx(
+        [expected_lr(epoch) for epoch in range(EPOCHS)], rel=1e-12, abs=0
+    )
 
 
 def test_resumed_lrs_equal_the_uninterrupted_run_exactly(snippet):

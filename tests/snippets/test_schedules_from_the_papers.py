@@ -35,7 +35,11 @@ def test_cifar_resnet_per_iteration_and_per_1000_iterations_give_the_same_lrs():
 def test_cifar_milestones_fall_inside_an_epoch_of_391_iterations():
     iterations_per_epoch = math.ceil(50000 / 128)
     assert iterations_per_epoch == 391
-    assert [f"{i / iterations_per_epoch:.1f}" for i in (32000, 48000, 63999)] == ["81.8", "122.8", "163.7"]
+    assert [f"{i / iterations_per_epoch:.1f}" for i in (32000, 48000, 63999)] == [
+        "81.8",
+        "122.8",
+        "163.7",
+    ]
     assert all(i % iterations_per_epoch for i in (32000, 48000))
 
 
@@ -74,8 +78,14 @@ def test_one_cycle_block_values():
     weight = torch.zeros(1, requires_grad=True)
     optimizer = torch.optim.SGD([weight], lr=0.1, momentum=0.9)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer, max_lr=3.0, total_steps=80, pct_start=0.45, anneal_strategy="linear",
-        three_phase=True, div_factor=30.0, final_div_factor=1e4,
+        optimizer,
+        max_lr=3.0,
+        total_steps=80,
+        pct_start=0.45,
+        anneal_strategy="linear",
+        three_phase=True,
+        div_factor=30.0,
+        final_div_factor=1e4,
     )
     rows = {}
     for step in range(80):
@@ -83,7 +93,12 @@ def test_one_cycle_block_values():
         rows[step] = (group["lr"], group["momentum"])
         optimizer.step()
         scheduler.step()
-    for step, values in {0: (0.1, 0.95), 35: (3.0, 0.85), 70: (0.1, 0.95), 79: (1e-5, 0.95)}.items():
+    for step, values in {
+        0: (0.1, 0.95),
+        35: (3.0, 0.85),
+        70: (0.1, 0.95),
+        79: (1e-5, 0.95),
+    }.items():
         assert rows[step] == pytest.approx(values, rel=1e-12)
         assert one_cycle_three_phase(step) == pytest.approx(values, rel=1e-12)
 
@@ -102,7 +117,9 @@ def test_one_cycle_defaults_are_two_cosine_phases_not_the_papers_three_lines():
         scheduler.step()
     initial, final, peak = 3.0 / 25, 3.0 / 25 / 1e4, 29  # defaults: div 25, final 1e4, pct 0.3
     expected = [
-        cosine(initial, 3.0, t / peak) if t <= peak else cosine(3.0, final, (t - peak) / (99 - peak))
+        cosine(initial, 3.0, t / peak)
+        if t <= peak
+        else cosine(3.0, final, (t - peak) / (99 - peak))
         for t in range(100)
     ]
     assert lrs == pytest.approx(expected, rel=1e-12, abs=0)
@@ -113,12 +130,18 @@ def test_goyal_block_values():
     k, iters = 8, 2
     weight = torch.zeros(1, requires_grad=True)
     optimizer = torch.optim.SGD([weight], lr=k * 0.1, momentum=0.9, weight_decay=1e-4)
-    scheduler = torch.optim.lr_scheduler.ChainedScheduler([
-        torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=1 / k, total_iters=5 * iters),
-        torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones=[30 * iters, 60 * iters, 80 * iters]),
-    ])
+    scheduler = torch.optim.lr_scheduler.ChainedScheduler(
+        [
+            torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=1 / k, total_iters=5 * iters),
+            torch.optim.lr_scheduler.MultiStepLR(
+                optimizer, milestones=[30 * iters, 60 * iters, 80 * iters]
+            ),
+        ]
+    )
     for iteration in range(90 * iters):
         assert scheduler.get_last_lr()[0] == pytest.approx(goyal(iteration), rel=1e-12)
         optimizer.step()
         scheduler.step()
-    assert goyal(1) - goyal(0) == pytest.approx(goyal(2) - goyal(1), rel=1e-12)  # constant increment
+    assert goyal(1) - goyal(0) == pytest.approx(
+        goyal(2) - goyal(1), rel=1e-12
+    )  # constant increment

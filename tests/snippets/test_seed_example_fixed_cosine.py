@@ -11,8 +11,15 @@ LR, T_MAX, ETA_MIN = 0.2, 100, 1e-6
 def test_lrs_follow_the_cosine_from_the_optimizer_lr(snippet):
     run = snippet("seed_example_fixed_cosine")
     assert type(run.scheduler) is torch.optim.lr_scheduler.CosineAnnealingLR
-    assert (run.scheduler.T_max, run.scheduler.eta_min, run.scheduler.base_lrs) == (T_MAX, ETA_MIN, [LR])
-    expected = [ETA_MIN + (LR - ETA_MIN) * (1 + math.cos(math.pi * t / T_MAX)) / 2 for t in range(run.epochs)]
+    assert (run.scheduler.T_max, run.scheduler.eta_min, run.scheduler.base_lrs) == (
+        T_MAX,
+        ETA_MIN,
+        [LR],
+    )
+    expected = [
+        ETA_MIN + (LR - ETA_MIN) * (1 + math.cos(math.pi * t / T_MAX)) / 2
+        for t in range(run.epochs)
+    ]
     assert run.lrs == pytest.approx(expected, rel=1e-12, abs=0)
 
 

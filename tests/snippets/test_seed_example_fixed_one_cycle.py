@@ -42,7 +42,9 @@ def test_exactly_used_up_one_more_step_raises(snippet):
     with pytest.raises(ValueError) as raised:
         scheduler.step()
     scheduler.load_state_dict(state)
-    assert str(raised.value) == "Tried to step 161 times. The specified number of total steps is 160"
+    assert (
+        str(raised.value) == "Tried to step 161 times. The specified number of total steps is 160"
+    )
 
 
 def test_optimizer_is_its_own(snippet):

@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from schedules import dummy_optimizer, lrs_used, record_each_step
 from torch.optim.lr_scheduler import (
     ConstantLR,
     CosineAnnealingLR,
@@ -13,8 +14,6 @@ from torch.optim.lr_scheduler import (
     SequentialLR,
     StepLR,
 )
-
-from schedules import dummy_optimizer, lrs_used, record_each_step
 
 # The snippet's schedule, restated.
 LR = 0.1
@@ -58,7 +57,9 @@ def test_snippet_scheduler_has_the_restated_parameters(snippet):
     warmup, cosine_child = scheduler._schedulers
     assert isinstance(warmup, LinearLR) and isinstance(cosine_child, CosineAnnealingLR)
     assert (warmup.start_factor, warmup.end_factor, warmup.total_iters) == (
-        START_FACTOR, 1.0, WARMUP
+        START_FACTOR,
+        1.0,
+        WARMUP,
     )
     assert (cosine_child.T_max, cosine_child.eta_min) == (T_MAX, ETA_MIN)
     assert warmup.base_lrs == cosine_child.base_lrs == [LR]
@@ -125,9 +126,7 @@ def test_the_same_schedule_twice_starts_over():
     optimizer = dummy_optimizer(LR)
     children = [ExponentialLR(optimizer, gamma=0.5), ExponentialLR(optimizer, gamma=0.5)]
     scheduler = SequentialLR(optimizer, children, milestones=[3])
-    assert lrs_used(scheduler, 6) == pytest.approx(
-        [0.1, 0.05, 0.025, 0.1, 0.05, 0.025], rel=1e-12
-    )
+    assert lrs_used(scheduler, 6) == pytest.approx([0.1, 0.05, 0.025, 0.1, 0.05, 0.025], rel=1e-12)
 
 
 def test_a_child_without_a_closed_form_continues_from_the_current_lr():

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 import torch
-from torch.optim import lr_scheduler
-
 from schedules import dummy_optimizer
+from torch.optim import lr_scheduler
 
 ROOT = Path(__file__).resolve().parents[2]
 ETA_MIN = 1e-6
@@ -104,7 +103,9 @@ def test_uncommented_batch_loop_raises_at_the_first_batch_of_epoch_10():
                 calls += 1
                 scheduler.step()
     assert (epoch, batch, calls) == (10, 0, 1001)
-    assert str(raised.value) == "Tried to step 1001 times. The specified number of total steps is 1000"
+    assert (
+        str(raised.value) == "Tried to step 1001 times. The specified number of total steps is 1000"
+    )
 
 
 def step_lr_used(scheduler_first: bool) -> list[float]:
@@ -147,7 +148,10 @@ def test_only_reduce_lr_on_plateau_steps_with_a_metric_and_takes_no_run_length()
 
 
 def test_step_lr_and_exponential_lr_need_no_length():
-    for cls, kwargs in [(lr_scheduler.StepLR, {"step_size": 3}), (lr_scheduler.ExponentialLR, {"gamma": 0.9})]:
+    for cls, kwargs in [
+        (lr_scheduler.StepLR, {"step_size": 3}),
+        (lr_scheduler.ExponentialLR, {"gamma": 0.9}),
+    ]:
         required = [
             name
             for name, p in inspect.signature(cls).parameters.items()
@@ -159,8 +163,15 @@ def test_step_lr_and_exponential_lr_need_no_length():
 def test_the_overview_has_the_table_for_all_fifteen_schedulers():
     schedulers = set(lr_scheduler.__all__) - {"LRScheduler"}
     assert len(schedulers) == 15
-    seven = {"StepLR", "MultiStepLR", "CosineAnnealingLR", "OneCycleLR", "ReduceLROnPlateau",
-             "LinearLR", "CosineAnnealingWarmRestarts"}
+    seven = {
+        "StepLR",
+        "MultiStepLR",
+        "CosineAnnealingLR",
+        "OneCycleLR",
+        "ReduceLROnPlateau",
+        "LinearLR",
+        "CosineAnnealingWarmRestarts",
+    }
     assert seven <= schedulers
     overview = (ROOT / "docs" / "schedulers" / "index.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| \[(\w+)\]", overview, flags=re.M)

@@ -1,4 +1,4 @@
-"""docs/guides/training-loop.md: scheduler.step() after optimizer.step(), and what goes wrong otherwise."""
+"""docs/guides/training-loop.md: scheduler.step() after optimizer.step(), or what goes wrong."""
 
 import math
 import warnings

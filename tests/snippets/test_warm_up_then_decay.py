@@ -4,6 +4,7 @@ import math
 
 import pytest
 import torch
+from schedules import dummy_optimizer, lrs_used
 from torch.optim.lr_scheduler import (
     ChainedScheduler,
     CosineAnnealingLR,
@@ -12,8 +13,6 @@ from torch.optim.lr_scheduler import (
     SequentialLR,
 )
 
-from schedules import dummy_optimizer, lrs_used
-
 LR, START, WARMUP, TOTAL = 0.1, 0.01, 24, 160
 
 
@@ -21,8 +20,10 @@ def sequential(milestone=WARMUP):
     optimizer = dummy_optimizer(LR)
     return SequentialLR(
         optimizer,
-        [LinearLR(optimizer, start_factor=START, total_iters=WARMUP),
-         CosineAnnealingLR(optimizer, T_max=TOTAL - WARMUP)],
+        [
+            LinearLR(optimizer, start_factor=START, total_iters=WARMUP),
+            CosineAnnealingLR(optimizer, T_max=TOTAL - WARMUP),
+        ],
         milestones=[milestone],
     )
 
@@ -30,8 +31,10 @@ def sequential(milestone=WARMUP):
 def chained(t_max):
     optimizer = dummy_optimizer(LR)
     return ChainedScheduler(
-        [LinearLR(optimizer, start_factor=START, total_iters=WARMUP),
-         CosineAnnealingLR(optimizer, T_max=t_max)]
+        [
+            LinearLR(optimizer, start_factor=START, total_iters=WARMUP),
+            CosineAnnealingLR(optimizer, T_max=t_max),
+        ]
     )
 
 
@@ -77,7 +80,11 @@ def test_chained_scheduler_multiplies_and_equals_the_lambda_lr_of_the_product():
 
 def test_chained_peak_is_about_five_percent_low():
     used = lrs_used(chained(TOTAL), TOTAL)
-    assert max(used) == used[WARMUP] == pytest.approx(LR * (1 + math.cos(math.pi * 24 / 160)) / 2, rel=1e-12)
+    assert (
+        max(used)
+        == used[WARMUP]
+        == pytest.approx(LR * (1 + math.cos(math.pi * 24 / 160)) / 2, rel=1e-12)
+    )
     assert round(max(used), 4) == 0.0946
     assert 1 - max(used) / LR == pytest.approx(0.05, abs=0.005)
 

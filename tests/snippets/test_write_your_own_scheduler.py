@@ -48,7 +48,9 @@ def drive(scheduler, steps=50):
 
 
 def sgd(lr=0.1, groups=1):
-    return torch.optim.SGD([{"params": [torch.zeros(1, requires_grad=True)]} for _ in range(groups)], lr=lr)
+    return torch.optim.SGD(
+        [{"params": [torch.zeros(1, requires_grad=True)]} for _ in range(groups)], lr=lr
+    )
 
 
 def test_the_subclass_matches_the_formula_by_hand(route_1):
@@ -67,7 +69,9 @@ def test_the_subclass_handles_every_group_from_its_own_lr(route_1):
     optimizer.param_groups[1]["lr"] = 0.01
     scheduler = route_1["InverseTimeLR"](optimizer, decay=0.5)
     for t in range(10):
-        assert scheduler.get_last_lr() == pytest.approx([inverse_time(t), inverse_time(t, 0.01)], rel=1e-12)
+        assert scheduler.get_last_lr() == pytest.approx(
+            [inverse_time(t), inverse_time(t, 0.01)], rel=1e-12
+        )
         optimizer.step()
         scheduler.step()
 
@@ -110,7 +114,10 @@ def test_lambda_lr_matches_the_formula_by_hand():
 def test_lambda_lr_overwrites_a_changed_lr_the_chainable_subclass_builds_on_it(route_1):
     results = {}
     for name, create in [
-        ("LambdaLR", lambda opt: torch.optim.lr_scheduler.LambdaLR(opt, lambda t: 1 / (1 + 0.5 * t))),
+        (
+            "LambdaLR",
+            lambda opt: torch.optim.lr_scheduler.LambdaLR(opt, lambda t: 1 / (1 + 0.5 * t)),
+        ),
         ("InverseTimeLR", lambda opt: route_1["InverseTimeLR"](opt, decay=0.5)),
     ]:
         optimizer = sgd()
