@@ -91,20 +91,29 @@ def on_post_page(output, page, config):
     if not _is_notebook(page.file):
         return output
     classes = {name for value in CLASS_ATTRIBUTE.findall(output) for name in value.split()}
-    return STYLE.sub(lambda m: m.group(0).replace(m["css"], prune_css(m["css"], classes)), output)
+    return prune_styles(output, classes)
+
+
+def prune_styles(html: str, classes: set[str]) -> str:
+    """Prune every <style> of a page; variables defined in one may be used by another."""
+    styles = [m["css"] for m in STYLE.finditer(html)]
+    rules = [_rules_matching(_blocks(css), classes) for css in styles]
+    used = _variables_used([rule for block in rules for rule in block])
+    pruned = iter("".join(_drop_unused_variables(block, used)) for block in rules)
+    return STYLE.sub(lambda m: m.group(0).replace(m["css"], next(pruned)), html)
 
 
 def prune_css(css: str, classes: set[str]) -> str:
     rules = _rules_matching(_blocks(css), classes)
-    used = _variables_used(rules)
-    return "".join(_drop_unused_variables(rules, used))
+    return "".join(_drop_unused_variables(rules, _variables_used(rules)))
 
 
 def _blocks(css: str) -> list[tuple[str, str]]:
     """Top-level (prelude, body) pairs; nested at-rule bodies stay as text."""
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
     blocks, depth, start, prelude = [], 0, 0, ""
-    for index, char in enumerate(css):
+    for mark in re.finditer(r"[{};]", css):  # jump between the characters that matter
+        char, index = mark.group(0), mark.start()
         if char == "{":
             if depth == 0:
                 prelude, start = css[start:index].strip(), index + 1
@@ -114,7 +123,7 @@ def _blocks(css: str) -> list[tuple[str, str]]:
             if depth == 0:
                 blocks.append((prelude, css[start:index]))
                 start = index + 1
-        elif char == ";" and depth == 0:
+        elif depth == 0:
             start = index + 1  # @charset, @import: dropped
     return blocks
 
@@ -125,6 +134,8 @@ def _selector_can_match(selector: str, classes: set[str]) -> bool:
 
 def _split_outside_brackets(text: str, separator: str) -> list[str]:
     """Split on separator outside (), [] and quotes: url("data:...;base64,...") stays whole."""
+    if not any(char in text for char in "([\"'"):
+        return [part.strip() for part in text.split(separator) if part.strip()]
     parts, depth, quote, current = [], 0, None, ""
     for char in text:
         if quote:

@@ -12,6 +12,7 @@ metadata only, so an up-to-date build never imports torch or matplotlib.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -88,6 +89,7 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
+@functools.cache  # metadata lookups scan site-packages; once per process is enough
 def _package_version(name: str) -> str:
     try:
         return metadata.version(name)
