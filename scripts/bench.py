@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from page_weight import report  # scripts/ is on sys.path: it is this script's folder
+from page_weight import page_weights, report  # scripts/ is on sys.path: it is this script's folder
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -135,8 +135,17 @@ def main() -> None:
     ]
     for name, value, ratio in rows:
         print(f"{name:34} {value:7.2f} s   {ratio}")
+    for notebook in sorted((ROOT / "docs" / "notebooks").glob("*.py")):
+        run = f"from runner.notebooks import run_notebook; run_notebook({str(notebook)!r})"
+        print(f"{'notebook ' + notebook.stem:34} {seconds([python, '-c', run], repeat=1):7.2f} s")
     print()
     print(report(out / "site"))
+    for weight in page_weights(out / "site"):
+        if weight.page.startswith("notebooks/") and weight.page != "notebooks/":
+            print(
+                f"notebook page {weight.page}: "
+                f"{weight.total / 1024:.1f} KB of {weight.budget // 1024} KB"
+            )
 
 
 if __name__ == "__main__":
