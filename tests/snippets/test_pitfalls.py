@@ -1,0 +1,698 @@
+"""docs/guides/pitfalls.md: every pitfall on the site, each reproduced with torch's own words.
+
+The page's checked blocks compare their whole output already. This module pins each message
+by name (so that a PyTorch release that rewords one fails as "MESSAGES[name]"), recomputes
+the wrong learning rates the page prints from independent formulas, and checks that the page
+links every pitfall section of the site.
+"""
+
+import math
+import re
+import unicodedata
+import warnings
+from pathlib import Path
+
+import pytest
+import torch
+from schedules import dummy_optimizer, lrs_used, record_each_step
+from torch.optim import lr_scheduler as sched
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+PAGE = DOCS / "guides" / "pitfalls.md"
+
+ORDER_WARNING = (
+    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and "
+    "later, you should call them in the opposite order: `optimizer.step()` before "
+    "`lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first "
+    "value of the learning rate schedule. See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+)
+EPOCH_WARNING = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated "
+    "where possible. Please use `scheduler.step()` to step the scheduler. During the "
+    "deprecation, if epoch is different from None, the closed form is used instead of the "
+    "new chainable form, where available. Please open an issue if you are unable to replicate "
+    "your use case: https://github.com/pytorch/pytorch/issues/new/choose."
+)
+UNSUPPORTED_PLATEAU = (
+    "{} does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be "
+    "specified when calling `step`, but got one at index 1 in the given schedulers sequence."
+)
+INITIAL_LR = (
+    "param 'initial_lr' is not specified in param_groups[0] when resuming scheduler with "
+    "last_epoch >= 0.\nThis typically happens when:\n1. You're trying to resume training from "
+    "a checkpoint but haven't properly loaded the optimizer state\n2. You're using "
+    "last_epoch >= 0 for a fresh training run (not recommended)"
+)
+
+
+# --- what raises or warns, by name -----------------------------------------------------
+
+
+def step_before_optimizer():
+    scheduler = sched.StepLR(dummy_optimizer(0.1), step_size=1)
+    scheduler.step()
+
+
+def get_lr_from_outside():
+    sched.StepLR(dummy_optimizer(0.1), step_size=1).get_lr()
+
+
+def step_with_epoch():
+    optimizer = dummy_optimizer(0.1)
+    scheduler = sched.StepLR(optimizer, step_size=2)
+    optimizer.step()
+    scheduler.step(3)
+
+
+def sequential_of_one():
+    optimizer = dummy_optimizer(0.1)
+    return sched.SequentialLR(optimizer, [sched.StepLR(optimizer, 2)], milestones=[])
+
+
+def one_cycle_stepped_per_micro_batch():
+    optimizer = dummy_optimizer(0.1)
+    scheduler = sched.OneCycleLR(optimizer, max_lr=0.1, total_steps=40)
+    for micro_batch in range(160):
+        if micro_batch % 4 == 3:
+            optimizer.step()
+        scheduler.step()
+
+
+def step_at_once(scheduler_class, **kwargs):
+    def make_and_step():
+        optimizer = dummy_optimizer(0.1)
+        scheduler = scheduler_class(optimizer, **kwargs)
+        for _ in range(4):
+            optimizer.step()
+            scheduler.step()
+
+    return make_and_step
+
+
+def group_added_after(scheduler_class, **kwargs):
+    def add_and_step():
+        optimizer = dummy_optimizer(0.1)
+        scheduler = scheduler_class(optimizer, **kwargs)
+        optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 0.01})
+        for _ in range(4):
+            optimizer.step()
+            scheduler.step()
+
+    return add_and_step
+
+
+def container_with_plateau(container):
+    optimizer = dummy_optimizer(0.1)
+    children = [sched.CosineAnnealingLR(optimizer, T_max=100), sched.ReduceLROnPlateau(optimizer)]
+    if container is sched.SequentialLR:
+        sched.SequentialLR(optimizer, children, milestones=[5])
+    else:
+        sched.ChainedScheduler(children)
+
+
+class LateAttribute(sched.LRScheduler):
+    def __init__(self, optimizer, warmup_steps):
+        super().__init__(optimizer)
+        self.warmup_steps = warmup_steps
+
+    def get_lr(self):
+        return [lr * min(1, (self.last_epoch + 1) / self.warmup_steps) for lr in self.base_lrs]
+
+
+class CountsFromOne(sched.LRScheduler):
+    def get_lr(self):
+        return [lr / self.last_epoch for lr in self.base_lrs]
+
+
+class ReturnsANumber(sched.LRScheduler):
+    def get_lr(self):
+        return self.base_lrs[0] / 2
+
+
+class ReturnsOneValue(sched.LRScheduler):
+    def get_lr(self):
+        return [self.base_lrs[0] / 2]
+
+
+def grad_scaler_without_device(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)  # also on the GPU runner
+    assert not torch.amp.GradScaler().is_enabled()
+
+
+# name: (what to run, what it raises or warns, the exact message)
+MESSAGES = {
+    "scheduler.step() before optimizer.step()": (
+        step_before_optimizer,
+        UserWarning,
+        ORDER_WARNING,
+    ),
+    "get_lr() called from outside": (
+        get_lr_from_outside,
+        UserWarning,
+        "To get the last learning rate computed by the scheduler, please use `get_last_lr()`.",
+    ),
+    "ReduceLROnPlateau.step() without the metric": (
+        lambda: sched.ReduceLROnPlateau(dummy_optimizer(0.1)).step(),
+        TypeError,
+        "ReduceLROnPlateau.step() missing 1 required positional argument: 'metrics'",
+    ),
+    "SequentialLR.step(epoch)": (
+        lambda: sequential_of_one().step(3),
+        TypeError,
+        "SequentialLR.step() takes 1 positional argument but 2 were given",
+    ),
+    "step(epoch) is deprecated": (step_with_epoch, UserWarning, EPOCH_WARNING),
+    "OneCycleLR stepped past total_steps": (
+        one_cycle_stepped_per_micro_batch,
+        ValueError,
+        "Tried to step 41 times. The specified number of total steps is 40",
+    ),
+    "StepLR(step_size=0)": (
+        step_at_once(sched.StepLR, step_size=0),
+        ZeroDivisionError,
+        "integer modulo by zero",
+    ),
+    "CosineAnnealingLR(T_max=0)": (
+        step_at_once(sched.CosineAnnealingLR, T_max=0),
+        ZeroDivisionError,
+        "integer modulo by zero",
+    ),
+    "ConstantLR(factor=0.0)": (
+        step_at_once(sched.ConstantLR, factor=0.0, total_iters=2),
+        ZeroDivisionError,
+        "float division by zero",
+    ),
+    "MultiStepLR(milestones=30)": (
+        lambda: sched.MultiStepLR(dummy_optimizer(0.1), 30),
+        TypeError,
+        "'int' object is not iterable",
+    ),
+    "LambdaLR(lr_lambda=0.5)": (
+        lambda: sched.LambdaLR(dummy_optimizer(0.1), 0.5),
+        TypeError,
+        "'float' object is not callable",
+    ),
+    "LinearLR(start_factor=0)": (
+        lambda: sched.LinearLR(dummy_optimizer(0.1), start_factor=0),
+        ValueError,
+        "Starting multiplicative factor expected to be greater than 0 and less or equal to 1.",
+    ),
+    "CosineAnnealingWarmRestarts(T_0=10.0)": (
+        lambda: sched.CosineAnnealingWarmRestarts(dummy_optimizer(0.1), T_0=10.0),
+        ValueError,
+        "Expected positive integer T_0, but got 10.0",
+    ),
+    "verbose=True": (
+        lambda: sched.ReduceLROnPlateau(dummy_optimizer(0.1), verbose=True),
+        TypeError,
+        "ReduceLROnPlateau.__init__() got an unexpected keyword argument 'verbose'",
+    ),
+    "CosineAnnealingLR without T_max": (
+        lambda: sched.CosineAnnealingLR(dummy_optimizer(0.1)),
+        TypeError,
+        "CosineAnnealingLR.__init__() missing 1 required positional argument: 'T_max'",
+    ),
+    "OneCycleLR without a length": (
+        lambda: sched.OneCycleLR(dummy_optimizer(0.1), max_lr=0.1),
+        ValueError,
+        "You must define either total_steps OR (epochs AND steps_per_epoch)",
+    ),
+    "ExponentialLR without gamma": (
+        lambda: sched.ExponentialLR(dummy_optimizer(0.1)),
+        TypeError,
+        "ExponentialLR.__init__() missing 1 required positional argument: 'gamma'",
+    ),
+    "ReduceLROnPlateau in SequentialLR": (
+        lambda: container_with_plateau(sched.SequentialLR),
+        ValueError,
+        UNSUPPORTED_PLATEAU.format("SequentialLR"),
+    ),
+    "ReduceLROnPlateau in ChainedScheduler": (
+        lambda: container_with_plateau(sched.ChainedScheduler),
+        ValueError,
+        UNSUPPORTED_PLATEAU.format("ChainedScheduler"),
+    ),
+    "last_epoch on a fresh optimizer": (
+        lambda: sched.StepLR(dummy_optimizer(0.1), step_size=10, last_epoch=2),
+        KeyError,
+        INITIAL_LR,
+    ),
+    "LambdaLR, group added later": (
+        group_added_after(sched.LambdaLR, lr_lambda=lambda t: 0.9**t),
+        ValueError,
+        "zip() argument 2 is shorter than argument 1",
+    ),
+    "OneCycleLR, group added later": (
+        group_added_after(sched.OneCycleLR, max_lr=0.1, total_steps=10),
+        KeyError,
+        "initial_lr",
+    ),
+    "own scheduler: attribute after super().__init__()": (
+        lambda: LateAttribute(dummy_optimizer(0.1, 0.1), 4),
+        AttributeError,
+        "'LateAttribute' object has no attribute 'warmup_steps'",
+    ),
+    "own scheduler: last_epoch counted from 1": (
+        lambda: CountsFromOne(dummy_optimizer(0.1, 0.1)),
+        ZeroDivisionError,
+        "float division by zero",
+    ),
+    "own scheduler: get_lr() returns a number": (
+        lambda: ReturnsANumber(dummy_optimizer(0.1, 0.1)),
+        TypeError,
+        "'float' object is not iterable",
+    ),
+    "own scheduler: one value for two groups": (
+        lambda: ReturnsOneValue(dummy_optimizer(0.1, 0.1)),
+        ValueError,
+        "zip() argument 2 is shorter than argument 1",
+    ),
+    "GradScaler() without CUDA": (
+        grad_scaler_without_device,
+        UserWarning,
+        "torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.",
+    ),
+    "torch.cpu.amp.GradScaler": (
+        lambda: torch.cpu.amp.GradScaler(),
+        FutureWarning,
+        "`torch.cpu.amp.GradScaler(args...)` is deprecated. "
+        "Please use `torch.amp.GradScaler('cpu', args...)` instead.",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", MESSAGES)
+def test_message_is_the_one_the_page_shows(name, monkeypatch):
+    run, category, message = MESSAGES[name]
+    call = (lambda: run(monkeypatch)) if run is grad_scaler_without_device else run
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if issubclass(category, Warning):
+            call()
+            assert [(w.category, str(w.message)) for w in caught] == [(category, message)]
+            return
+        with pytest.raises(category) as raised:
+            call()
+    assert raised.value.args[0] == message
+
+
+def test_every_message_is_on_the_page():
+    text = PAGE.read_text(encoding="utf-8")
+    missing = [
+        name
+        for name, (_, category, message) in MESSAGES.items()
+        if not all(line in text for line in f"{category.__name__}: {message}".splitlines())
+        and not (category is KeyError and f"KeyError: '{message}'" in text)
+    ]
+    assert missing == []
+
+
+def in_the_table(category: str, shown: str) -> bool:
+    """Whether a message printed on the page is one of MESSAGES, maybe cut after a sentence
+    (the step-order warning, shown in full once) or quoted (str() of a KeyError)."""
+    return any(
+        category == known_category.__name__
+        and (known.startswith(shown.removesuffix(".")) or shown == f"'{known}'")
+        for _, known_category, known in MESSAGES.values()
+    )
+
+
+def test_every_message_on_the_page_is_in_the_table():
+    text = PAGE.read_text(encoding="utf-8")
+    outputs = "\n".join(re.findall(r"^```text\n(.*?)^```$", text, re.M | re.S))
+    shown = re.findall(r"\b(\w+(?:Error|Warning)): (.+)$", outputs, re.M)
+    assert len(shown) >= len(MESSAGES)
+    assert [f"{c}: {m}" for c, m in shown if not in_the_table(c, m)] == []
+
+
+# --- the wrong learning rates the page prints ------------------------------------------
+
+
+def cosine(t, t_max, lr=0.1, eta_min=0.0):
+    return eta_min + (lr - eta_min) / 2 * (1 + math.cos(math.pi * t / t_max))
+
+
+def one_cycle_warmup(t, total, max_lr=0.1):
+    """OneCycleLR's default warm-up: a cosine from max_lr / 25 up to max_lr at step 0.3 T - 1."""
+    start, peak_step = max_lr / 25, 0.3 * total - 1
+    assert t <= peak_step  # every value checked here is still in the warm-up
+    return max_lr + (start - max_lr) / 2 * (1 + math.cos(math.pi * t / peak_step))
+
+
+def approx(values):
+    return pytest.approx(values, rel=1e-12, abs=0)
+
+
+def test_wrong_order_skips_the_first_value_and_get_lr_decays_twice():
+    weight = torch.ones(1, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=0.1)
+    scheduler = sched.StepLR(optimizer, step_size=1, gamma=0.5)
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        scheduler.step()
+        assert optimizer.param_groups[0]["lr"] == approx(0.1 * 0.5)
+        weight.sum().backward()
+        optimizer.zero_grad()
+        optimizer.step()
+        assert (weight.grad, weight.item()) == (None, 1.0)  # nothing trained
+        assert scheduler.get_lr() == approx([0.1 * 0.5**2])
+    optimizer.param_groups[0]["lr"] = 0.5
+    assert scheduler.get_last_lr() == approx([0.05])
+
+
+@pytest.mark.parametrize("shift, positions", [(0, [0, 0, 1, 2]), (1, [0, 1, 2, 3])])
+def test_warm_restarts_stepped_to_i_over_iters_train_one_batch_behind(shift, positions):
+    optimizer = dummy_optimizer(0.1)
+    scheduler = sched.CosineAnnealingWarmRestarts(optimizer, T_0=1)
+    used = []
+    for i in range(4):
+        used.append(scheduler.get_last_lr()[0])
+        optimizer.step()
+        scheduler.step((i + shift) / 4)
+    assert used == approx([cosine(p / 4, 1) for p in positions])
+
+
+def test_an_explicit_epoch_misses_the_restart_that_counting_hits():
+    optimizer = dummy_optimizer(0.1)
+    explicit = sched.CosineAnnealingWarmRestarts(optimizer, T_0=1, T_mult=3)
+    optimizer.step()
+    explicit.step(121)  # 1 + 3 + 9 + 27 + 81 = 121: a cycle starts here
+    assert explicit.get_last_lr() == [0.0]
+    counted = sched.CosineAnnealingWarmRestarts(dummy_optimizer(0.1), T_0=1, T_mult=3)
+    lrs_used(counted, 121)
+    assert counted.get_last_lr() == approx([0.1])
+
+
+def test_lengths_counted_in_the_wrong_unit():
+    per_batch = lrs_used(sched.CosineAnnealingLR(dummy_optimizer(0.1), T_max=10), 80)
+    assert per_batch[::8] == approx([cosine(t, 10) for t in range(0, 80, 8)])
+    assert [per_batch[20], per_batch[40]] == approx([0.1, 0.1])  # the top, every 2 * T_max
+    step = lrs_used(sched.StepLR(dummy_optimizer(0.1), step_size=10, gamma=0.5), 51)
+    assert step[50] == approx(0.1 * 0.5**5)  # five halvings in the first 50 batches
+    per_epoch = lrs_used(
+        sched.OneCycleLR(dummy_optimizer(0.1), max_lr=0.1, epochs=10, steps_per_epoch=8), 10
+    )
+    assert per_epoch == approx([one_cycle_warmup(t, 80) for t in range(10)])
+    assert f"{max(per_epoch):.3g}" == "0.0359"  # still warming up when the run ends
+    cyclic = lrs_used(sched.CyclicLR(dummy_optimizer(0.1), base_lr=0.001, max_lr=0.1), 100)
+    assert cyclic[99] == approx(0.001 + 0.099 * 99 / 2000)
+
+
+def test_lengths_with_a_default_or_per_step_factor():
+    poly = lrs_used(sched.PolynomialLR(dummy_optimizer(0.1), power=0.9), 8)
+    assert poly[:5] == approx([0.1 * (1 - t / 5) ** 0.9 for t in range(5)])
+    assert poly[5:] == [0.0, 0.0, 0.0]
+    gamma = 0.01 ** (1 / 40)
+    exponential = lrs_used(sched.ExponentialLR(dummy_optimizer(0.1), gamma=gamma), 201)
+    assert exponential[::40] == approx([0.1 * gamma ** (40 * k) for k in range(6)])
+    assert [f"{lr:.3g}" for lr in exponential[::40]] == [f"{0.1 * 0.01**k:.3g}" for k in range(6)]
+    exp_range = lrs_used(
+        sched.CyclicLR(
+            dummy_optimizer(0.1), 0.001, 0.1, step_size_up=500, mode="exp_range", gamma=0.99
+        ),
+        501,
+    )
+    assert exp_range[500] == approx(0.001 + 0.099 * 0.99**500)
+    assert f"{exp_range[500]:.3g}" == "0.00165"
+
+
+def test_accumulation_sized_in_micro_batches_still_warms_up_at_the_end():
+    optimizer = dummy_optimizer(0.1)
+    scheduler = sched.OneCycleLR(optimizer, max_lr=0.1, epochs=10, steps_per_epoch=16)
+    used = lrs_used(scheduler, 40)
+    assert used == approx([one_cycle_warmup(t, 160) for t in range(40)])
+    assert used[-1] == max(used) < 0.1
+
+
+def test_stepping_per_micro_batch_warns_at_once_and_raises_a_quarter_in():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ValueError):
+            one_cycle_stepped_per_micro_batch()
+    assert [str(w.message) for w in caught] == [ORDER_WARNING]
+
+
+@pytest.mark.parametrize(
+    "scheduler_class, kwargs, expected",
+    [
+        (sched.MultiStepLR, {"milestones": [2, 2]}, [0.1, 0.1, 0.1 * 0.1**2, 0.1 * 0.1**2]),
+        (sched.MultiStepLR, {"milestones": [0, 2]}, [0.01, 0.01, 0.001, 0.001]),
+        (sched.ConstantLR, {"factor": 0.5, "total_iters": 0}, [0.05] * 4),
+        (sched.LinearLR, {"start_factor": 0.5, "total_iters": 0}, [0.05] * 4),
+        (sched.PolynomialLR, {"total_iters": 0}, [0.1] * 4),
+        (sched.ExponentialLR, {"gamma": -0.5}, [0.1 * (-0.5) ** t for t in range(4)]),
+        (sched.MultiplicativeLR, {"lr_lambda": lambda t: 0.0 if t == 1 else 2.0}, [0.1, 0, 0, 0]),
+        (sched.LambdaLR, {"lr_lambda": lambda t: 0.01}, [0.1 * 0.01] * 4),
+    ],
+    ids=lambda value: getattr(value, "__name__", None),
+)
+def test_unchecked_arguments_train_at_these_rates(scheduler_class, kwargs, expected):
+    scheduler = scheduler_class(dummy_optimizer(0.1), **kwargs)
+    assert lrs_used(scheduler, 4) == approx(expected)
+
+
+@pytest.mark.parametrize(
+    "kwargs, metrics, expected",
+    [
+        ({}, [0.5, 0.6, 0.7, 0.8], 0.01),  # an accuracy in mode="min": cut while improving
+        ({}, [-2.0] * 6, 0.1),  # relative threshold, negative metric: never cut
+        ({"threshold_mode": "abs"}, [-2.0] * 6, 0.01),
+        ({"factor": -0.5}, [1.0, 1.1, 1.2, 1.3], 0),  # straight to min_lr
+    ],
+)
+def test_plateau_metric_pitfalls(kwargs, metrics, expected):
+    optimizer = dummy_optimizer(0.1)
+    scheduler = sched.ReduceLROnPlateau(optimizer, patience=2, **kwargs)
+    for metric in metrics:
+        optimizer.step()
+        scheduler.step(metric)
+    assert scheduler.get_last_lr() == approx([expected])
+
+
+def test_a_never_stepped_one_cycle_rewrites_another_schedulers_optimizer():
+    optimizer = dummy_optimizer(1e-3, optimizer_class=torch.optim.AdamW)
+    cosine_scheduler = sched.CosineAnnealingLR(optimizer, T_max=100)
+    sched.OneCycleLR(optimizer, max_lr=1e-2, total_steps=1000)
+    assert optimizer.param_groups[0]["lr"] == approx(1e-2 / 25)
+    assert optimizer.param_groups[0]["betas"] == (0.95, 0.999)
+    assert cosine_scheduler.get_last_lr() == [1e-3]
+
+
+def warmup_then_cosine(warmup, t_max):
+    def make(optimizer):
+        return sched.SequentialLR(
+            optimizer,
+            [
+                sched.LinearLR(optimizer, 0.1, total_iters=warmup),
+                sched.CosineAnnealingLR(optimizer, T_max=t_max),
+            ],
+            milestones=[5],
+        )
+
+    return make
+
+
+def test_sequential_junction_mistakes():
+    long_warmup = lrs_used(warmup_then_cosine(10, 35)(dummy_optimizer(0.1)), 7)
+    assert long_warmup[3:] == approx(
+        [0.1 * (0.1 + 0.9 * t / 10) for t in (3, 4)] + [0.1, cosine(1, 35)]
+    )
+    right = lrs_used(warmup_then_cosine(5, 35)(dummy_optimizer(0.1)), 40)
+    wrong = lrs_used(warmup_then_cosine(5, 40)(dummy_optimizer(0.1)), 40)
+    assert (right[39], wrong[39]) == approx((cosine(34, 35), cosine(34, 40)))
+    optimizer = dummy_optimizer(0.1)
+    children = [
+        sched.ConstantLR(optimizer, 0.5, 10),
+        sched.ExponentialLR(optimizer, 0.5),
+        sched.StepLR(optimizer, 2),
+    ]
+    out_of_order = lrs_used(sched.SequentialLR(optimizer, children, [6, 3]), 8)
+    assert out_of_order == approx([0.05] * 3 + [0.1, 0.1, 0.01, 0.01, 0.001])
+    assert children[1].last_epoch == -1  # the ExponentialLR phase never ran
+
+
+def test_chained_scheduler_mistakes():
+    optimizer = dummy_optimizer(0.1)
+    chain = sched.ChainedScheduler(
+        [sched.LinearLR(optimizer, 0.01, total_iters=24), sched.CosineAnnealingLR(optimizer, 136)]
+    )
+    junction = lrs_used(chain, 160)
+    assert junction[24] == approx(cosine(24, 136))
+    assert junction[136] == pytest.approx(0, abs=1e-15)
+    assert junction[159] == approx(cosine(159, 136))
+    optimizer = dummy_optimizer(0.1)
+    chain = sched.ChainedScheduler(
+        [sched.LambdaLR(optimizer, lambda t: 1 / (t + 1)), sched.ExponentialLR(optimizer, 0.5)]
+    )
+    # LambdaLR rewrites 0.1 / (t + 1); only the ExponentialLR step after it survives
+    assert lrs_used(chain, 4) == approx([0.1] + [0.1 / (t + 1) * 0.5 for t in range(1, 4)])
+
+
+def test_a_function_means_something_else_in_multiplicative_lr():
+    lambda_lr = lrs_used(sched.LambdaLR(dummy_optimizer(0.1), lambda t: 0.9), 4)
+    multiplicative = lrs_used(sched.MultiplicativeLR(dummy_optimizer(0.1), lambda t: 0.9), 4)
+    assert lambda_lr == approx([0.09] * 4)
+    assert multiplicative == approx([0.1 * 0.9**t for t in range(4)])
+
+
+def linear_warmup(t):  # LinearLR(start_factor=0.25, total_iters=4) on lr=0.1
+    return 0.1 * (0.25 + 0.75 * min(t, 4) / 4)
+
+
+@pytest.mark.parametrize(
+    "order, expected",
+    [
+        ("build, then load", linear_warmup(3)),
+        ("load, then build", linear_warmup(2) * 0.25 * linear_warmup(3) / linear_warmup(2)),
+        ("scheduler state only", 0.1 * 0.25 * linear_warmup(3) / linear_warmup(2)),
+    ],
+)
+def test_resuming_in_the_wrong_order(order, expected):
+    optimizer = dummy_optimizer(0.1)
+    scheduler = sched.LinearLR(optimizer, start_factor=0.25, total_iters=4)
+    lrs_used(scheduler, 2)
+    saved_optimizer, saved_scheduler = optimizer.state_dict(), scheduler.state_dict()
+    optimizer = dummy_optimizer(0.1)
+    if order == "build, then load":
+        scheduler = sched.LinearLR(optimizer, start_factor=0.25, total_iters=4)
+    if order != "scheduler state only":
+        optimizer.load_state_dict(saved_optimizer)
+    if order != "build, then load":
+        scheduler = sched.LinearLR(optimizer, start_factor=0.25, total_iters=4)
+    scheduler.load_state_dict(saved_scheduler)
+    lrs_used(scheduler, 1)
+    assert optimizer.param_groups[0]["lr"] == approx(expected)
+
+
+def test_lambda_lr_saves_no_function():
+    state = sched.LambdaLR(dummy_optimizer(0.1), lambda t: 0.5).state_dict()
+    assert state["lr_lambdas"] == [None]
+
+
+def head_and_backbone():
+    return dummy_optimizer(0.1, 0.01)
+
+
+def test_single_max_lr_and_base_lr_ignore_the_groups_and_switch_momentum_on():
+    optimizer = head_and_backbone()
+    scheduler = sched.OneCycleLR(optimizer, max_lr=0.1, total_steps=10)
+    assert scheduler.get_last_lr() == approx([0.1 / 25, 0.1 / 25])
+    assert optimizer.param_groups[0]["momentum"] == 0.95
+    optimizer = head_and_backbone()
+    scheduler = sched.CyclicLR(optimizer, base_lr=0.001, max_lr=0.1)
+    assert scheduler.get_last_lr() == [0.001, 0.001]
+    assert optimizer.param_groups[0]["momentum"] == 0.9
+
+
+def test_a_shared_floor_and_a_group_added_later():
+    scheduler = sched.CosineAnnealingLR(head_and_backbone(), T_max=10, eta_min=0.001)
+    lrs_used(scheduler, 10)
+    assert scheduler.get_last_lr() == approx([0.001, 0.001])
+    optimizer = dummy_optimizer(0.1)
+    scheduler = sched.LinearLR(optimizer, start_factor=0.5, total_iters=4)
+    optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 0.01})
+    lrs_used(scheduler, 4)
+    assert scheduler.get_last_lr() == approx([0.1, 0.01 / 0.5])
+
+
+def test_grad_scaler_skipped_updates_still_advance_the_schedule():
+    model = torch.nn.Linear(1, 1, bias=False)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    scheduler = sched.LinearLR(optimizer, start_factor=0.25, total_iters=3)
+    scaler = torch.amp.GradScaler("cpu")
+    record = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(3):
+            optimizer.zero_grad()
+            with torch.autocast("cpu", dtype=torch.float16):
+                loss = 2 * model(torch.ones(1, 1)).sum()
+            scaler.scale(loss).backward()
+            lr, scale = scheduler.get_last_lr()[0], scaler.get_scale()
+            scaler.step(optimizer)
+            scaler.update()
+            scheduler.step()
+            record.append((lr, scaler.get_scale() < scale))
+    assert [skipped for _, skipped in record] == [True, True, False]
+    assert [lr for lr, _ in record] == approx([0.025, 0.05, 0.075])
+    assert [str(w.message) for w in caught] == [ORDER_WARNING]
+
+
+def docstring_example(name):
+    """The LRs the docstring claims (as written) and those its own code uses at epochs 0-2."""
+    docstring = getattr(sched, name).__doc__
+    claims = [lr for lr, _ in re.findall(r"lr = ([\d.]+)\s+if epoch == (\d+)", docstring)]
+    optimizer = dummy_optimizer(0.05)
+    namespace = {**vars(sched), "optimizer": optimizer}
+    for line in re.findall(r">>> (scheduler\d? = .*)", docstring):
+        exec(line, namespace)
+    used = record_each_step(namespace["scheduler"], 3, lambda s: s.get_last_lr()[0])
+    return claims, used
+
+
+@pytest.mark.parametrize("name", ["LinearLR", "PolynomialLR"])
+def test_docstring_examples_are_one_epoch_ahead(name):
+    claims, used = docstring_example(name)
+    assert float(claims[0]) != pytest.approx(used[0], rel=1e-2)
+    for epoch in (0, 1):  # the next epoch's value, cut to the decimals the claim shows
+        decimals = len(claims[epoch].split(".")[1])
+        assert -1e-12 <= used[epoch + 1] - float(claims[epoch]) < 10**-decimals
+
+
+def test_chained_scheduler_docstring_is_ten_times_too_high():
+    claims, used = docstring_example("ChainedScheduler")
+    assert [float(claim) for claim in claims[:2]] == approx([10 * lr for lr in used[:2]])
+
+
+# --- the page covers every pitfall of the site -----------------------------------------
+
+
+def slug(heading: str) -> str:
+    """Python-Markdown's toc slug of a heading, as MkDocs builds the anchor."""
+    text = re.sub(r"`([^`]*)`", r"\1", heading)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^\w\s-]", "", text).strip().lower()
+    return re.sub(r"[-\s]+", "-", text)
+
+
+def linked_from_the_page() -> set[str]:
+    links = re.findall(r"\]\(([^)\s#]+\.md)(#[^)\s]+)?\)", PAGE.read_text(encoding="utf-8"))
+    found = set()
+    for target, anchor in links:
+        path = (PAGE.parent / target).resolve().relative_to(DOCS.resolve())
+        found.add(f"{path}{anchor}")
+        found.add(str(path))
+    return found
+
+
+PAGES = sorted(DOCS.glob("schedulers/*.md")) + sorted(
+    p for p in DOCS.glob("guides/*.md") if p.name not in {"pitfalls.md", "faq.md", "index.md"}
+)
+
+
+def pitfall_sections(page: Path) -> list[str]:
+    headings = re.findall(r"^#{2,3} (.+)$", page.read_text(encoding="utf-8"), re.M)
+    return [slug(h) for h in headings if re.match(r"Pitfalls?\b", h) or "mistake:" in h]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_every_pitfall_section_and_warning_of_the_site_is_linked(page):
+    where = str(page.relative_to(DOCS))
+    linked = linked_from_the_page()
+    missing = [f"{where}#{a}" for a in pitfall_sections(page) if f"{where}#{a}" not in linked]
+    assert missing == [], "docs/guides/pitfalls.md does not link " + ", ".join(missing)
+    if re.search(r"^!!! (warning|danger)", page.read_text(encoding="utf-8"), re.M):
+        assert where in linked, f"{where} has a warning but pitfalls.md does not link it"
+
+
+def test_slug_matches_the_built_anchors():
+    assert slug("Pitfall: `total_iters=0` does not switch the warm-up off") == (
+        "pitfall-total_iters0-does-not-switch-the-warm-up-off"
+    )
+    assert slug('Pitfall: `mode="min"` on a metric that should rise') == (
+        "pitfall-modemin-on-a-metric-that-should-rise"
+    )
+    assert slug("The classic mistake: a per-epoch cosine stepped per batch") == (
+        "the-classic-mistake-a-per-epoch-cosine-stepped-per-batch"
+    )
