@@ -27,10 +27,20 @@ REQUIRE_GPU = os.environ.get("REQUIRE_GPU") == "1"
 
 
 def pytest_report_header(config):
-    import torch
+    # Package metadata, not `import torch`: pytest runs started by tests stay fast.
+    from importlib import metadata
 
-    cuda = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "not available"
-    return f"torch {torch.__version__}, CUDA: {cuda}, REQUIRE_GPU={int(REQUIRE_GPU)}"
+    try:
+        version = metadata.version("torch")
+    except metadata.PackageNotFoundError:  # a torch without pip metadata (built from source)
+        version = "(version from metadata unavailable)"
+    line = f"torch {version}, REQUIRE_GPU={int(REQUIRE_GPU)}"
+    if REQUIRE_GPU:
+        import torch
+
+        cuda = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "not available"
+        line += f", CUDA: {cuda}"
+    return line
 
 
 @pytest.fixture(scope="session", autouse=True)
