@@ -34,7 +34,7 @@ epochs = 100
 model = nn.Linear(10, 1).to(device)
 # lr=0.2, not the seed's 1e-3: at 1e-3 this 11-parameter model barely moves in 100 steps.
 optimizer = torch.optim.AdamW(model.parameters(), lr=0.2)
-# This optimizer belongs to this scheduler alone. No verbose=True: torch 2.7 removed it.
+# This optimizer belongs to this scheduler alone. No `verbose` argument: torch 2.7 removed it.
 scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
     optimizer, mode="min", factor=0.5, patience=5
 )
