@@ -43,6 +43,14 @@ def test_four_full_cycles_minimum_at_10_30_50_70_back_at_lr_in_between(snippet):
     assert [lrs[t] for t in maxima] == pytest.approx([BASE_LR] * 3, rel=1e-12)
 
 
+def test_the_fourth_cycle_is_back_at_lr_when_the_run_ends(snippet):
+    run = snippet("cosine_stepped_per_batch_mistake")
+    # 80 batches, 20 per down-and-up cycle: the climb of the fourth cycle ends with the run.
+    assert len(run.lrs) // 20 == 4
+    assert run.lrs[-1] < BASE_LR
+    assert run.scheduler.get_last_lr() == pytest.approx([BASE_LR], rel=1e-12)
+
+
 def test_nothing_warns_and_the_loss_still_goes_down():
     path = SNIPPETS_DIR / "cosine_stepped_per_batch_mistake.py"
     with warnings.catch_warnings(record=True) as caught:

@@ -144,6 +144,43 @@ def test_val_loss_plateaus_after_epoch_4_then_lr_halves_every_six_epochs_down_to
     assert run.scheduler.cooldown_counter == COOLDOWN - 1
 
 
+def test_the_cut_after_epoch_32_would_give_0_025_and_min_lr_holds_it_at_0_05(snippet):
+    run = snippet("reduce_lr_on_plateau")
+    # Replay the snippet's validation losses through the same scheduler; a cut is attempted
+    # (and the cooldown restarted) at the steps where cooldown_counter is back at COOLDOWN.
+    optimizer = dummy_optimizer(LR)
+    scheduler = ReduceLROnPlateau(
+        optimizer, mode=MODE, factor=FACTOR, patience=PATIENCE, cooldown=COOLDOWN, min_lr=MIN_LR
+    )
+    attempts = {}
+    for epoch, val_loss in enumerate(run.namespace["val_losses"]):
+        before = optimizer.param_groups[0]["lr"]
+        optimizer.step()
+        scheduler.step(val_loss)
+        if scheduler.cooldown_counter == COOLDOWN:
+            attempts[epoch] = (before, optimizer.param_groups[0]["lr"])
+    assert list(attempts) == [8, 14, 20, 26, 32, 38]
+    before, after = attempts[32]
+    assert before * FACTOR == pytest.approx(0.025, rel=1e-12)  # "the cut would give 0.025"
+    assert after == before == MIN_LR == 0.05  # min_lr holds it: a change of zero
+
+
+def test_validating_every_5_epochs_patience_3_means_20_epochs():
+    optimizer = dummy_optimizer(0.1)
+    scheduler = ReduceLROnPlateau(optimizer, patience=3)
+    lrs, validated = [], []
+    for epoch in range(60):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        if epoch % 5 == 4:  # validate every 5 epochs: after epochs 4, 9, 14, ...
+            validated.append(epoch)
+            scheduler.step(1 / (epoch + 1) if epoch < 10 else 1.0)  # improves up to epoch 9
+    last_improvement = 9
+    first_cut = changes(lrs)[0]  # the first epoch that uses the reduced LR
+    assert first_cut - 1 in validated  # the cut comes from the validation after that epoch
+    assert (first_cut - 1) - last_improvement == 20
+
+
 def test_snippet_decisions_are_not_decided_by_float_rounding(snippet):
     # CPU and CUDA round the validation loss differently (about 1e-7 relative); every
     # better/worse decision must clear the threshold by far more than that.
