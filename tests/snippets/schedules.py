@@ -37,3 +37,29 @@ def lrs_used(scheduler, steps: int, group: int = 0) -> list[float]:
     """The LR of parameter group ``group`` at each of ``steps`` optimizer steps; the
     scheduler is left ``steps`` steps further on, as after that many batches or epochs."""
     return record_each_step(scheduler, steps, lambda scheduler: scheduler.get_last_lr()[group])
+
+
+# torch's warning when scheduler.step() comes before the first optimizer.step(); quoted on
+# several pages, so a change in torch fails every test that relies on it.
+STEP_ORDER_WARNING = (
+    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and "
+    "later, you should call them in the opposite order: `optimizer.step()` before "
+    "`lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first "
+    "value of the learning rate schedule. See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+)
+
+
+def lrs_used_in_order(scheduler, steps: int, scheduler_first: bool) -> list[float]:
+    """The LR each optimizer step uses, with scheduler.step() after it (right) or before it
+    (wrong: torch warns once, which the caller records or expects)."""
+    optimizer = scheduler.optimizer
+    used = []
+    for _ in range(steps):
+        if scheduler_first:
+            scheduler.step()
+        used.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        if not scheduler_first:
+            scheduler.step()
+    return used

@@ -9,14 +9,7 @@ import warnings
 
 import pytest
 import torch
-
-STEP_ORDER_WARNING = (
-    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and "
-    "later, you should call them in the opposite order: `optimizer.step()` before "
-    "`lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first "
-    "value of the learning rate schedule. See more details at "
-    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
-)
+from schedules import STEP_ORDER_WARNING
 
 
 def one_cycle_lrs(steps_per_epoch: int, updates: int = 40) -> tuple[int, list[float]]:

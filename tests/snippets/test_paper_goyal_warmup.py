@@ -1,12 +1,10 @@
 """snippets/paper_goyal_warmup.py: per-iteration warm-up from 0.1 to 0.8, then /10 at 30, 60, 80."""
 
 import math
-import re
 
 import pytest
 import torch
-
-from runner.snippets import SNIPPETS_DIR
+from snippet_variants import CLASSIFIER_TO_REGRESSION, run_variant
 
 ITERS = 2  # per epoch, shortened
 
@@ -42,14 +40,5 @@ def test_lrs_follow_the_papers_warm_up_and_steps(snippet):
 
 
 def test_regression_on_the_same_inputs_diverges_at_0_8():
-    source = (SNIPPETS_DIR / "paper_goyal_warmup.py").read_text()
-    source, swapped = re.subn(
-        r"\(inputs\.sum\(dim=1, keepdim=True\) > 0\)\.float\(\)",
-        "inputs.sum(dim=1, keepdim=True)",
-        source,
-    )
-    source, swapped_loss = re.subn(r"nn\.BCEWithLogitsLoss\(\)", "nn.MSELoss()", source)
-    assert swapped == swapped_loss == 1
-    namespace = {"__name__": "__main__", "print": lambda *args: None}
-    exec(compile(source, "paper_goyal_warmup_as_regression", "exec"), namespace)
+    namespace = run_variant("paper_goyal_warmup", CLASSIFIER_TO_REGRESSION)
     assert math.isnan(namespace["loss"].item())

@@ -1,12 +1,21 @@
 """snippets/paper_one_cycle.py: the paper's three linear phases, 0.1 -> 3.0 -> 0.1 -> 1e-5."""
 
 import math
-import re
 
 import pytest
 import torch
+from snippet_variants import CLASSIFIER_TO_REGRESSION, run_variant
 
-from runner.snippets import SNIPPETS_DIR
+# The paper's schedule in OneCycleLR's terms: linear ramps, 0.1 -> 3.0 -> 0.1 -> 1e-5.
+PAPER_ONE_CYCLE = dict(
+    max_lr=3.0,
+    total_steps=80,
+    pct_start=0.45,
+    anneal_strategy="linear",
+    three_phase=True,
+    div_factor=30.0,
+    final_div_factor=1e4,
+)
 
 
 def one_cycle_three_phase(step: int, total: int = 80, pct: float = 0.45):
@@ -49,16 +58,7 @@ def test_lrs_are_three_straight_lines(snippet):
 def test_momentum_goes_from_0_95_to_0_85_and_back():
     weight = torch.zeros(1, requires_grad=True)
     optimizer = torch.optim.SGD([weight], lr=0.1, momentum=0.9)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer,
-        max_lr=3.0,
-        total_steps=80,
-        pct_start=0.45,
-        anneal_strategy="linear",
-        three_phase=True,
-        div_factor=30.0,
-        final_div_factor=1e4,
-    )
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, **PAPER_ONE_CYCLE)
     for step in range(80):
         lr, momentum = one_cycle_three_phase(step)
         group = optimizer.param_groups[0]
@@ -68,14 +68,5 @@ def test_momentum_goes_from_0_95_to_0_85_and_back():
 
 
 def test_regression_on_the_same_inputs_diverges_at_this_learning_rate():
-    source = (SNIPPETS_DIR / "paper_one_cycle.py").read_text()
-    source, swapped = re.subn(
-        r"\(inputs\.sum\(dim=1, keepdim=True\) > 0\)\.float\(\)",
-        "inputs.sum(dim=1, keepdim=True)",
-        source,
-    )
-    source, swapped_loss = re.subn(r"nn\.BCEWithLogitsLoss\(\)", "nn.MSELoss()", source)
-    assert swapped == swapped_loss == 1
-    namespace = {"__name__": "__main__", "print": lambda *args: None}
-    exec(compile(source, "paper_one_cycle_as_regression", "exec"), namespace)
+    namespace = run_variant("paper_one_cycle", CLASSIFIER_TO_REGRESSION)
     assert math.isnan(namespace["loss"].item())

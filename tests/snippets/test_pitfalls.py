@@ -14,19 +14,12 @@ from pathlib import Path
 
 import pytest
 import torch
-from schedules import dummy_optimizer, lrs_used, record_each_step
+from schedules import STEP_ORDER_WARNING, dummy_optimizer, lrs_used, record_each_step
 from torch.optim import lr_scheduler as sched
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PAGE = DOCS / "guides" / "pitfalls.md"
 
-ORDER_WARNING = (
-    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and "
-    "later, you should call them in the opposite order: `optimizer.step()` before "
-    "`lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first "
-    "value of the learning rate schedule. See more details at "
-    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
-)
 EPOCH_WARNING = (
     "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated "
     "where possible. Please use `scheduler.step()` to step the scheduler. During the "
@@ -145,7 +138,7 @@ MESSAGES = {
     "scheduler.step() before optimizer.step()": (
         step_before_optimizer,
         UserWarning,
-        ORDER_WARNING,
+        STEP_ORDER_WARNING,
     ),
     "get_lr() called from outside": (
         get_lr_from_outside,
@@ -430,7 +423,7 @@ def test_stepping_per_micro_batch_warns_at_once_and_raises_a_quarter_in():
         warnings.simplefilter("always")
         with pytest.raises(ValueError):
             one_cycle_stepped_per_micro_batch()
-    assert [str(w.message) for w in caught] == [ORDER_WARNING]
+    assert [str(w.message) for w in caught] == [STEP_ORDER_WARNING]
 
 
 @pytest.mark.parametrize(
@@ -616,7 +609,7 @@ def test_grad_scaler_skipped_updates_still_advance_the_schedule():
             record.append((lr, scaler.get_scale() < scale))
     assert [skipped for _, skipped in record] == [True, True, False]
     assert [lr for lr, _ in record] == approx([0.025, 0.05, 0.075])
-    assert [str(w.message) for w in caught] == [ORDER_WARNING]
+    assert [str(w.message) for w in caught] == [STEP_ORDER_WARNING]
 
 
 def docstring_example(name):

@@ -7,7 +7,7 @@ import pytest
 import torch
 from test_paper_clr_triangular2 import clr
 from test_paper_goyal_warmup import goyal
-from test_paper_one_cycle import one_cycle_three_phase
+from test_paper_one_cycle import PAPER_ONE_CYCLE, one_cycle_three_phase
 
 
 def cifar_resnet_lrs(milestones, steps):
@@ -77,16 +77,7 @@ def test_cyclic_lr_cycles_momentum_unless_told_not_to():
 def test_one_cycle_block_values():
     weight = torch.zeros(1, requires_grad=True)
     optimizer = torch.optim.SGD([weight], lr=0.1, momentum=0.9)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer,
-        max_lr=3.0,
-        total_steps=80,
-        pct_start=0.45,
-        anneal_strategy="linear",
-        three_phase=True,
-        div_factor=30.0,
-        final_div_factor=1e4,
-    )
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, **PAPER_ONE_CYCLE)
     rows = {}
     for step in range(80):
         group = optimizer.param_groups[0]

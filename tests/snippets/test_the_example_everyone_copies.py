@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from schedules import dummy_optimizer
+from schedules import STEP_ORDER_WARNING, dummy_optimizer, lrs_used_in_order
 from torch.optim import lr_scheduler
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,17 +109,8 @@ def test_uncommented_batch_loop_raises_at_the_first_batch_of_epoch_10():
 
 
 def step_lr_used(scheduler_first: bool) -> list[float]:
-    optimizer = dummy_optimizer(0.1)
-    scheduler = lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
-    used = []
-    for _ in range(6):
-        if scheduler_first:
-            scheduler.step()
-        used.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        if not scheduler_first:
-            scheduler.step()
-    return used
+    scheduler = lr_scheduler.StepLR(dummy_optimizer(0.1), step_size=2, gamma=0.5)
+    return lrs_used_in_order(scheduler, 6, scheduler_first)
 
 
 def test_scheduler_step_first_warns_and_skips_the_first_value():
@@ -131,9 +122,7 @@ def test_scheduler_step_first_warns_and_skips_the_first_value():
         wrong = step_lr_used(scheduler_first=True)
     assert wrong == pytest.approx([0.1] + expected[2:7], rel=1e-12, abs=0)  # shifted by one
     assert [w.category for w in caught] == [UserWarning]
-    assert str(caught[0].message).startswith(
-        "Detected call of `lr_scheduler.step()` before `optimizer.step()`. "
-    )
+    assert str(caught[0].message) == STEP_ORDER_WARNING
 
 
 def test_only_reduce_lr_on_plateau_steps_with_a_metric_and_takes_no_run_length():

@@ -5,14 +5,8 @@ import warnings
 
 import pytest
 import torch
+from schedules import STEP_ORDER_WARNING, dummy_optimizer, lrs_used_in_order
 
-ORDER_WARNING = (
-    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and "
-    "later, you should call them in the opposite order: `optimizer.step()` before "
-    "`lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first "
-    "value of the learning rate schedule. See more details at "
-    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
-)
 GET_LR_WARNING = (
     "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
 )
@@ -53,7 +47,7 @@ def warmup(optimizer):
 
 def test_wrong_order_warns_once_with_the_documented_message():
     _, caught = run_epochs(step_lr, 5, scheduler_first=lambda epoch: True)
-    assert caught == [(UserWarning, ORDER_WARNING)]
+    assert caught == [(UserWarning, STEP_ORDER_WARNING)]
 
 
 def test_right_order_does_not_warn():
@@ -101,20 +95,11 @@ def one_cycle(step: int, total_steps: int = 10, max_lr: float = 0.1) -> float:
 
 
 def one_cycle_used(scheduler_first: bool) -> list[float]:
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=0.1, momentum=0.9)
+    optimizer = dummy_optimizer(0.1, momentum=0.9)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=10)
-    used = []
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
-        for _ in range(10):
-            if scheduler_first:
-                scheduler.step()
-            used.append(optimizer.param_groups[0]["lr"])
-            optimizer.step()
-            if not scheduler_first:
-                scheduler.step()
-    return used
+        return lrs_used_in_order(scheduler, 10, scheduler_first)
 
 
 def test_wrong_order_one_cycle_ends_one_step_past_its_end():
@@ -228,7 +213,7 @@ def test_grad_scaler_skipping_the_first_step_triggers_the_order_warning():
     weight, scale, caught = amp_first_step(float("inf"))
     assert weight == 0.0  # the step was skipped
     assert scale == 65536.0 / 2
-    assert caught == [(UserWarning, ORDER_WARNING)]
+    assert caught == [(UserWarning, STEP_ORDER_WARNING)]
 
 
 def test_grad_scaler_with_finite_gradients_does_not_warn():
