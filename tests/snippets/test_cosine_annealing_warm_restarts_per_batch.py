@@ -1,27 +1,17 @@
 """snippets/cosine_annealing_warm_restarts_per_batch.py: the same cycles, moved every batch."""
 
-import math
 import warnings
 
 import pytest
 import torch
 from schedules import dummy_optimizer
+from test_cosine_annealing_warm_restarts import warm_restarts_lr  # the same formula
 
 BASE_LR = 0.1
 ETA_MIN = 0.001
 T_0 = 5  # in epochs, also when stepping per batch
 T_MULT = 2
 BATCHES_PER_EPOCH = 8
-
-
-def warm_restarts_lr(epoch: float, base_lr: float, eta_min: float, t_0: int, t_mult: int) -> float:
-    """Walk the cycles T_0, T_0 * T_mult, ... to the one that contains `epoch`."""
-    cycle_start, cycle_length = 0, t_0
-    while epoch >= cycle_start + cycle_length:
-        cycle_start += cycle_length
-        cycle_length *= t_mult
-    t_cur = epoch - cycle_start
-    return eta_min + (base_lr - eta_min) * (1 + math.cos(math.pi * t_cur / cycle_length)) / 2
 
 
 def expected_lrs(steps: int, iters: int, t_0: int = T_0, t_mult: int = T_MULT) -> list[float]:
