@@ -1,5 +1,6 @@
 # LR Atlas: `make serve` to read and edit the site, `make test` to verify all of it.
-# Both create .venv on first use and reinstall whenever requirements.txt changes.
+# Both create .venv on first use and reinstall whenever a requirements file changes
+# (requirements.txt includes requirements/gpu.txt, the part the GPU job installs alone).
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: serve test lint build figures bench clean
 
-$(VENV)/installed: requirements.txt
+$(VENV)/installed: requirements.txt $(wildcard requirements/*.txt)
 	@$(PYTHON) -c 'import sys; sys.exit("LR Atlas needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt
