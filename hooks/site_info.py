@@ -1,7 +1,9 @@
 """MkDocs hook: facts about this build that must not be typed by hand.
 
 - The footer names the PyTorch version the examples were verified with, read from the
-  installed package when the site is built.
+  installed package when the site is built, and the devices: the CPU when the build's torch
+  is a CPU build, and a CUDA GPU only for the build that docs.yml publishes, which its deploy
+  job publishes only after the GPU job (gpu.yml, the pinned torch) passed on the same commit.
 - On GitHub Actions, "edit this page" and the Pages address come from the environment, so
   a fork deploys to its own Pages with its own edit links. repo_url stays unset on purpose:
   Material's repository widget would query api.github.com from every reader's browser.
@@ -11,12 +13,29 @@ import os
 from importlib import metadata
 
 
+def verified_with(torch_version: str, published_after_gpu: bool) -> str:
+    """The footer's sentence: what ran the examples, and on which devices.
+
+    ``published_after_gpu`` is docs.yml's ``LR_ATLAS_PUBLISHED_AFTER_GPU``, true only for the
+    build that deploy publishes (deploy needs the gpu job). The GPU job refuses any torch but
+    the one requirements/gpu.txt pins, which is this build's version without its ``+cpu`` tag.
+    """
+    sentence = f"Every example on this site was executed with PyTorch {torch_version}"
+    if torch_version.endswith("+cpu"):
+        sentence += " on CPU"
+    sentence += " when the site was built"
+    if published_after_gpu:
+        sentence += (
+            f", and with PyTorch {torch_version.split('+')[0]} on a CUDA GPU before it was "
+            "published"
+        )
+    return sentence + "."
+
+
 def on_config(config):
     torch_version = metadata.version("torch")  # metadata only: no torch import
-    config.copyright = (
-        f"Every example on this site was executed with PyTorch {torch_version} "
-        "when the site was built."
-    )
+    published_after_gpu = os.environ.get("LR_ATLAS_PUBLISHED_AFTER_GPU") == "true"
+    config.copyright = verified_with(torch_version, published_after_gpu)
     repository = os.environ.get("GITHUB_REPOSITORY")  # "owner/name" on GitHub Actions
     if repository and not config.edit_uri:
         owner, name = repository.split("/", 1)

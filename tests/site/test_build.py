@@ -90,6 +90,39 @@ def test_footer_names_the_torch_version_read_at_build_time(site):
     footer = f"Every example on this site was executed with PyTorch {metadata.version('torch')}"
     for built in built_pages(site):
         assert footer in built.read_text(), built
+        # The site fixture builds without LR_ATLAS_PUBLISHED_AFTER_GPU: no GPU claim.
+        assert "on a CUDA GPU before it was published" not in built.read_text(), built
+
+
+@pytest.mark.parametrize(
+    ("version", "published_after_gpu", "sentence"),
+    [
+        (
+            "2.13.0+cpu",
+            True,
+            "Every example on this site was executed with PyTorch 2.13.0+cpu on CPU when the "
+            "site was built, and with PyTorch 2.13.0 on a CUDA GPU before it was published.",
+        ),
+        (
+            "2.13.0+cpu",
+            False,
+            "Every example on this site was executed with PyTorch 2.13.0+cpu on CPU when the "
+            "site was built.",
+        ),
+        # A CUDA build may have run the examples on a GPU or not: no device is named.
+        (
+            "2.13.0",
+            False,
+            "Every example on this site was executed with PyTorch 2.13.0 when the site was built.",
+        ),
+    ],
+)
+def test_footer_names_a_device_only_where_the_pipeline_ran_one(
+    version, published_after_gpu, sentence
+):
+    from hooks.site_info import verified_with
+
+    assert verified_with(version, published_after_gpu) == sentence
 
 
 def test_edit_link_points_at_the_page_source_on_github(site):
@@ -108,7 +141,9 @@ def test_included_snippet_appears_verbatim(site):
 def copy_project(tmp_path: Path) -> Path:
     project = tmp_path / "project"
     for folder in ("docs", "hooks", "runner", "snippets"):
-        shutil.copytree(ROOT / folder, project / folder, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / folder, project / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
     # The figure cache comes along, so the copy's build needs no torch.
     if (ROOT / "generated").is_dir():
         shutil.copytree(ROOT / "generated", project / "generated")
@@ -143,7 +178,9 @@ def test_broken_snippet_fails_the_build_naming_snippet_and_line(tmp_path):
     ), output
 
 
-FIGURE_LINK = re.compile(r"!\[(?P<alt>(?:[^\[\]]|\[[^\[\]]*\])+)\]\((?:\.\./)*figures/(?P<name>\w+)\.svg\)")
+FIGURE_LINK = re.compile(
+    r"!\[(?P<alt>(?:[^\[\]]|\[[^\[\]]*\])+)\]\((?:\.\./)*figures/(?P<name>\w+)\.svg\)"
+)
 
 
 def test_figure_alt_text_names_the_scheduler_that_ran_and_its_parameters(site):
@@ -191,6 +228,7 @@ def test_broken_notebook_cell_fails_the_build_naming_notebook_and_cell(tmp_path)
     )
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
-    assert "docs/notebooks/broken.py: cell 3 (line 20): ZeroDivisionError: float division by zero" in (
-        result.stdout + result.stderr
+    assert (
+        "docs/notebooks/broken.py: cell 3 (line 20): ZeroDivisionError: float division by zero"
+        in (result.stdout + result.stderr)
     ), result.stdout + result.stderr

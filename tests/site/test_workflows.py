@@ -1,7 +1,8 @@
 """The GitHub Actions workflows: actionlint accepts them, and they say what we rely on.
 
-docs.yml verifies every pull request and deploys the site from main only; gpu.yml runs the
-snippet and runner tests on the self-hosted CUDA machine, never for code from a fork.
+docs.yml verifies every pull request on CPU; on main it also runs gpu.yml for the same commit
+and deploys only when both passed. gpu.yml runs every example on the self-hosted CUDA machine
+with the pinned torch, never for code from a fork.
 """
 
 import re
@@ -125,10 +126,9 @@ def test_actionlint_reports_an_undeclared_runner_label(tmp_path):
 # gpu.yml
 
 
-def test_gpu_runs_only_on_main_nightly_and_by_hand():
+def test_gpu_runs_when_docs_calls_it_nightly_and_by_hand_never_for_pull_requests():
     on = triggers(load("gpu.yml"))
-    assert set(on) == {"push", "schedule", "workflow_dispatch"}
-    assert on["push"] == {"branches": ["main"]}
+    assert set(on) == {"workflow_call", "schedule", "workflow_dispatch"}
     assert on["schedule"] and all("cron" in entry for entry in on["schedule"])
 
 
@@ -140,20 +140,35 @@ def test_gpu_job_is_on_the_self_hosted_gpu_runner_and_skips_forks():
     assert squash(job["if"]) == "github.event.repository.fork == false"
 
 
-def test_gpu_job_runs_the_snippet_tests_on_cuda_and_draws_the_figures():
-    job = load("gpu.yml")["jobs"]["gpu"]
-    scripts = runs(job)
-    assert any(
-        "REQUIRE_GPU=1" in s
-        and "pytest" in s
-        and all(suite in s for suite in ("tests/snippets", "tests/runner", "tests/notebooks"))
-        for s in scripts
-    ), scripts
-    assert any("-m runner" in s and "--force" in s for s in scripts), scripts
+def test_gpu_job_installs_the_pinned_gpu_requirements_into_its_own_environment():
+    scripts = runs(load("gpu.yml")["jobs"]["gpu"])
+    setup = [s for s in scripts if "venv" in s and "pip install" in s]
+    assert len(setup) == 1, scripts
+    assert 'python3 -m venv "$RUNNER_TEMP/venv"' in setup[0]
+    assert (
+        '"$RUNNER_TEMP/venv/bin/python" -m pip install --quiet -r requirements/gpu.txt' in setup[0]
+    )
     # The GPU machine has no MkDocs: nothing installs requirements.txt or runs the site tests.
     assert not any("requirements.txt" in s or "tests/site" in s or "mkdocs" in s for s in scripts)
+
+
+def test_gpu_job_verifies_with_the_pinned_torch_and_keeps_the_log_and_figures():
+    job = load("gpu.yml")["jobs"]["gpu"]
+    verify = [s for s in runs(job) if "scripts/gpu_verify.py" in s]
+    assert len(verify) == 1, runs(job)
+    assert verify[0].startswith('"$RUNNER_TEMP/venv/bin/python" scripts/gpu_verify.py --pinned')
     uploads = [s for s in steps(job) if s.get("uses", "").startswith("actions/upload-artifact@")]
-    assert [s["with"]["name"] for s in uploads] == ["gpu-figures"]
+    assert [s["with"]["name"] for s in uploads] == ["gpu-verification"]
+    assert squash(uploads[0]["if"]) == "always()"  # a failed run keeps its log too
+
+
+def test_the_gpu_run_covers_snippets_runner_notebooks_and_every_page_block():
+    from scripts.gpu_verify import PAGES, TEST_PATHS
+
+    assert TEST_PATHS == ["tests/snippets", "tests/runner", "tests/notebooks"]
+    assert PAGES == ["docs", "README.md", "CONTRIBUTING.md"]
+    # The CPU run (make test) checks the same pages.
+    assert "--codeblocks tests docs README.md CONTRIBUTING.md" in (ROOT / "Makefile").read_text()
 
 
 # docs.yml
@@ -173,18 +188,39 @@ def test_docs_verifies_every_change_with_make_test_on_cpu_torch():
     assert verify["env"]["PIP_EXTRA_INDEX_URL"] == "https://download.pytorch.org/whl/cpu"
 
 
-def test_docs_deploys_only_from_main():
+def test_docs_runs_the_gpu_verification_of_the_same_commit_on_pushes_to_main_only():
+    gpu = load("docs.yml")["jobs"]["gpu"]
+    assert gpu["uses"] == "./.github/workflows/gpu.yml"  # the same run: the same commit
+    condition = squash(gpu["if"])
+    assert all(part in condition for part in MAIN_ONLY), condition
+    assert "||" not in condition, condition
+    assert gpu["permissions"] == {"contents": "read"}
+
+
+def test_docs_deploys_only_from_main_after_both_verifications():
     jobs = load("docs.yml")["jobs"]
     deploy = jobs["deploy"]
     condition = squash(deploy["if"])
     assert all(part in condition for part in MAIN_ONLY), condition
-    assert "||" not in condition, condition
-    assert deploy["needs"] in ("verify", ["verify"])
+    # always()/failure()/cancelled() would let deploy run after a failed or skipped need.
+    assert "||" not in condition and "always()" not in condition, condition
+    assert not re.search(r"failure\(|cancelled\(|!cancelled", condition), condition
+    assert sorted(deploy["needs"]) == ["gpu", "verify"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in steps(deploy))
     pages = "actions/upload-pages-artifact@"
     uploads = [s for s in steps(jobs["verify"]) if s.get("uses", "").startswith(pages)]
     assert uploads and all(all(part in squash(s["if"]) for part in MAIN_ONLY) for s in uploads)
+
+
+def test_only_the_published_build_footer_claims_the_gpu_run():
+    verify = load("docs.yml")["jobs"]["verify"]
+    claims = [s for s in steps(verify) if "LR_ATLAS_PUBLISHED_AFTER_GPU" in s.get("env", {})]
+    assert [s["run"] for s in claims] == ["make build"]
+    value = squash(claims[0]["env"]["LR_ATLAS_PUBLISHED_AFTER_GPU"])
+    # Exactly the condition under which deploy, which needs the gpu job, publishes it.
+    assert value == squash(load("docs.yml")["jobs"]["deploy"]["if"])
+    assert "LR_ATLAS_PUBLISHED_AFTER_GPU" not in verify.get("env", {})
 
 
 # every workflow
@@ -206,9 +242,11 @@ def test_every_action_is_pinned_to_a_commit_with_its_version_noted():
             if "uses" in job:  # a reusable workflow
                 uses.append(job["uses"])
             for ref in uses:
+                if ref.startswith("./"):  # a workflow of this repository, at this commit
+                    continue
                 assert PINNED.match(ref), f"{path.name}: job {name}: {ref} is not pinned to a SHA"
         for line in path.read_text(encoding="utf-8").splitlines():
-            if re.match(r"^\s*(?:-\s+)?uses:", line):
+            if re.match(r"^\s*(?:-\s+)?uses:", line) and not re.match(r"^\s*uses: \./", line):
                 where = f"{path.name}: {line.strip()!r}"
                 assert PINNED_LINE.match(line), f"{where} needs '@<40-hex sha> # vX.Y.Z'"
 
@@ -218,7 +256,9 @@ def test_newest_torch_is_tried_weekly_against_the_snippet_and_coverage_tests():
     assert set(triggers(workflow)) == {"schedule", "workflow_dispatch"}
     scripts = runs(workflow["jobs"]["newest-torch"])
     assert any("--upgrade" in s and "torch" in s for s in scripts), scripts
-    assert any("pytest" in s and "tests/snippets" in s and "--codeblocks docs" in s for s in scripts)
+    assert any(
+        "pytest" in s and "tests/snippets" in s and "--codeblocks docs" in s for s in scripts
+    )
 
 
 def test_dependabot_watches_pip_and_actions():
