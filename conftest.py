@@ -1,7 +1,8 @@
 """Test set-up shared by every part of the suite, the GPU runner's included.
 
-Only the standard library and pytest here: the GPU box has torch, matplotlib and pytest,
-but no MkDocs and no pytest-codeblocks.
+Only the standard library and pytest here (torch imported where needed): the GPU machine
+installs requirements/gpu.txt alone, with no MkDocs, and a CUDA machine in the local mode may
+lack pytest-codeblocks.
 """
 
 import os
@@ -24,6 +25,68 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 REQUIRE_GPU = os.environ.get("REQUIRE_GPU") == "1"
+
+TORCH_VERSIONS_HELP = (
+    "torch_versions(*releases): the test or page block quotes text torch prints (an error or "
+    'warning message), known to hold for these releases ("2.13": run here; "2.11": its '
+    "lr_scheduler.py and amp messages read from the 2.11.0 wheel, the same text). A failure "
+    "under another release says so first."
+)
+WITHOUT_CUDA_HELP = (
+    'without_cuda(reason="..."): the block shows what torch does on a machine without CUDA; '
+    "it is skipped, with its reason, where CUDA is available."
+)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", TORCH_VERSIONS_HELP)
+    config.addinivalue_line("markers", WITHOUT_CUDA_HELP)
+
+
+def _torch_release() -> str:
+    """``major.minor`` of the installed torch, from package metadata (no import)."""
+    from importlib import metadata
+
+    try:
+        version = metadata.version("torch")
+    except metadata.PackageNotFoundError:
+        import torch
+
+        version = torch.__version__
+    return ".".join(version.split("+")[0].split(".")[:2])
+
+
+def torch_versions_problem(releases: tuple) -> str | None:
+    bad = [r for r in releases if not (isinstance(r, str) and re.fullmatch(r"\d+\.\d+", r))]
+    if not releases or bad:
+        return f'torch_versions() takes releases such as "2.13", got {releases!r}'
+    return None
+
+
+def torch_versions_note(releases: tuple, running: str) -> str | None:
+    """The line that explains a failure of an expectation tagged for other torch releases."""
+    if running in releases:
+        return None
+    return (
+        f"this expectation quotes torch's own text and holds for torch {', '.join(releases)}; "
+        f"this is torch {running}: compare the message torch {running} prints, then update the "
+        "expectation and its torch_versions tag"
+    )
+
+
+def pytest_runtest_setup(item):
+    tagged = item.get_closest_marker("torch_versions")
+    if tagged is not None and torch_versions_problem(tagged.args):
+        pytest.fail(torch_versions_problem(tagged.args), pytrace=False)
+    marker = item.get_closest_marker("without_cuda")
+    if marker is not None:
+        reason = marker.kwargs.get("reason", "")
+        if len(reason) < 8:
+            pytest.fail('without_cuda needs reason="..." that a reader accepts', pytrace=False)
+        import torch
+
+        if torch.cuda.is_available():
+            pytest.skip(f"shows torch without CUDA, and CUDA is available here: {reason}")
 
 
 def pytest_report_header(config):
@@ -69,6 +132,11 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.failed and call.excinfo is not None and _is_markdown_block(item):
         report.longrepr = markdown_block_failure(item, call.excinfo.value)
+    marker = item.get_closest_marker("torch_versions")
+    if report.failed and marker is not None:
+        note = torch_versions_note(marker.args, _torch_release())
+        if note:
+            report.longrepr = f"{item.nodeid}: {note}\n{report.longrepr}"
 
 
 def markdown_block_failure(item, error: BaseException) -> str:

@@ -7,7 +7,7 @@ agree on what a fence and an include are.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 FENCE_OPEN = re.compile(r"^(?P<indent>\s*)(?P<marks>`{3,}|~{3,})(?P<info>.*)$")
@@ -22,6 +22,7 @@ class Fence:
     info: str  # the info string, stripped: "python", "python title=...", "text"
     body: list[str]
     marker: str | None  # the HTML comment on the nearest non-blank line above, if any
+    markers: list[str] = field(default_factory=list)  # all comments right above, in order
 
     @property
     def language(self) -> str:
@@ -39,7 +40,7 @@ class Include:
 def fences(text: str) -> list[Fence]:
     lines = text.splitlines()
     found = []
-    marker = None
+    markers = []
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -56,13 +57,14 @@ def fences(text: str) -> list[Fence]:
                     lineno=i - len(body),  # i is now the closing fence
                     info=opening["info"].strip(),
                     body=body,
-                    marker=marker,
+                    marker=markers[-1] if markers else None,
+                    markers=markers,
                 )
             )
-            marker = None
+            markers = []
         elif line.strip():
             comment = MARKER.match(line)
-            marker = comment["body"] if comment else None
+            markers = [*markers, comment["body"]] if comment else []
         i += 1
     return found
 
@@ -85,6 +87,12 @@ PYTHON_LANGUAGES = {"python", "py", "python3", "py3", "pycon", "ipython", "ipyth
 # pytest-codeblocks runs these as shell commands: `make serve` in a page would start a server.
 EXECUTED_SHELLS = {"sh", "bash", "zsh"}
 SKIP_WITH_REASON = re.compile(r"""^pytest\.mark\.skip(if)?\(.*reason\s*=\s*["'][^"']{8,}["']""")
+WITHOUT_CUDA_WITH_REASON = re.compile(
+    r"""^pytest\.mark\.without_cuda\(\s*reason\s*=\s*["'][^"']{8,}["']\s*\)$"""
+)
+TORCH_VERSIONS = re.compile(r"""^pytest\.mark\.torch_versions\((\s*"\d+\.\d+"\s*,?)+\)$""")
+# A printed exception or warning: "ValueError: ...", "UserWarning: ...".
+QUOTED_MESSAGE = re.compile(r"\b\w+(?:Error|Warning|Exception): ")
 
 
 def fence_problems(where: str, text: str, root: Path) -> list[str]:
@@ -94,11 +102,16 @@ def fence_problems(where: str, text: str, root: Path) -> list[str]:
     """
     problems = []
     inside = set()
-    for fence in fences(text):
+    found = fences(text)
+    for fence in found:
         inside.update(range(fence.lineno, fence.lineno + len(fence.body) + 2))
         problem = _fence_problem(fence, root)
         if problem:
             problems.append(f"{where}:{fence.lineno}: {problem}")
+    for block, output in zip(found, found[1:]):
+        problem = _untagged_message(block, output)
+        if problem:
+            problems.append(f"{where}:{block.lineno}: {problem}")
     for include in includes(text):
         if include.lineno not in inside and include.path.startswith("snippets/"):
             problems.append(
@@ -124,7 +137,8 @@ def _fence_problem(fence: Fence, root: Path) -> str | None:
                 "an executed ```python fence holds a --8<-- include, which would run as "
                 'Python; use ```python title="snippets/<name>.py" for included snippets'
             )
-        return _marker_problem(fence.marker)
+        problems = [_marker_problem(marker) for marker in fence.markers]
+        return next((problem for problem in problems if problem), None)
     if body and all(fence_includes):
         for match in fence_includes:
             path = match["target"].partition(":")[0]
@@ -139,9 +153,27 @@ def _fence_problem(fence: Fence, root: Path) -> str | None:
     )
 
 
+def _untagged_message(block: Fence, output: Fence) -> str | None:
+    """A block whose expected output quotes a message must name the torch releases it holds for."""
+    if block.info != "python" or output.marker != "pytest-codeblocks:expected-output":
+        return None
+    quoted = next((line.strip() for line in output.body if QUOTED_MESSAGE.search(line)), None)
+    if quoted is None or any(TORCH_VERSIONS.match(marker) for marker in block.markers):
+        return None
+    return (
+        f"the expected output quotes a message ({quoted[:60]!r}), whose text depends on the "
+        'torch release; tag the block with <!--pytest.mark.torch_versions("2.13")--> naming '
+        "the releases it holds for"
+    )
+
+
 def _marker_problem(marker: str | None) -> str | None:
     if marker is None:
         return None
+    if marker.startswith("pytest.mark.without_cuda"):
+        if WITHOUT_CUDA_WITH_REASON.match(marker):
+            return None
+        return f'<!--{marker}--> needs a written reason (reason="...")'
     if marker.startswith("pytest.mark.skip"):
         if SKIP_WITH_REASON.match(marker):
             return None

@@ -70,6 +70,36 @@ def test_skip_without_reason_fails_and_with_reason_passes():
     assert problems_in(reasoned) == []
 
 
+QUOTING = (
+    "```python\nprint('ValueError: Factor should be < 1.0.')\n```\n\n"
+    "<!--pytest-codeblocks:expected-output-->\n```text\nValueError: Factor should be < 1.0.\n```\n"
+)
+
+
+def test_a_block_quoting_a_message_must_name_the_torch_releases_it_holds_for():
+    assert problems_in(QUOTING) == [
+        "page.md:1: the expected output quotes a message ('ValueError: Factor should be < "
+        "1.0.'), whose text depends on the torch release; tag the block with "
+        '<!--pytest.mark.torch_versions("2.13")--> naming the releases it holds for'
+    ]
+    assert problems_in('<!--pytest.mark.torch_versions("2.11", "2.13")-->\n' + QUOTING) == []
+    # Not a release: "2.13.0" would never match torch's major.minor.
+    assert len(problems_in('<!--pytest.mark.torch_versions("2.13.0")-->\n' + QUOTING)) == 1
+
+
+def test_without_cuda_needs_a_reason_and_is_seen_beside_another_marker():
+    bare = "<!--pytest.mark.without_cuda-->\n```python\nx\n```\n"
+    assert problems_in(bare) == [
+        'page.md:2: <!--pytest.mark.without_cuda--> needs a written reason (reason="...")'
+    ]
+    tagged = '<!--pytest.mark.torch_versions("2.13")-->\n' + bare
+    assert problems_in(tagged) == [
+        'page.md:3: <!--pytest.mark.without_cuda--> needs a written reason (reason="...")'
+    ]
+    reasoned = '<!--pytest.mark.without_cuda(reason="GradScaler() without CUDA")-->\n'
+    assert problems_in(reasoned + "```python\nx\n```\n") == []
+
+
 def test_xfail_is_refused():
     assert "catch and print" in problems_in(
         "<!--pytest.mark.xfail-->\n```python\n1 / 0\n```\n"

@@ -178,6 +178,7 @@ def test_base_class_docstring_says_build_the_scheduler_first():
     assert "initialize the scheduler **before** calling your optimizer's" in doc
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_last_epoch_on_a_fresh_optimizer_raises_key_error():
     with pytest.raises(KeyError) as raised:
         L.StepLR(fresh_optimizer(), step_size=10, last_epoch=24)

@@ -23,6 +23,7 @@ PLATEAU_REJECTED = (
 )
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_cosine_annealing_needs_t_max():
     with pytest.raises(TypeError) as raised:
         lr_scheduler.CosineAnnealingLR(dummy_optimizer(0.1))
@@ -31,6 +32,7 @@ def test_cosine_annealing_needs_t_max():
     )
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_one_cycle_needs_a_length():
     with pytest.raises(ValueError) as raised:
         lr_scheduler.OneCycleLR(dummy_optimizer(0.1, momentum=0.9), max_lr=0.1)
@@ -96,6 +98,7 @@ def test_linear_lr_is_a_complete_warmup_then_constant():
     assert set(used[3:]) == {0.1}
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 @pytest.mark.parametrize("container", ["SequentialLR", "ChainedScheduler"])
 def test_containers_reject_reduce_lr_on_plateau(container):
     optimizer = dummy_optimizer(0.1)

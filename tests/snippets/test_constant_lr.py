@@ -53,6 +53,7 @@ def test_defaults_are_a_third_for_five_epochs():
     assert drive(8) == pytest.approx(expected, rel=1e-12, abs=0)
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 @pytest.mark.parametrize("factor", [1.5, -0.1])
 def test_factor_outside_zero_to_one_is_refused(factor):
     with pytest.raises(ValueError) as raised:
@@ -60,6 +61,7 @@ def test_factor_outside_zero_to_one_is_refused(factor):
     assert str(raised.value) == "Constant multiplicative factor expected to be between 0 and 1."
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_factor_zero_is_accepted_but_the_total_iters_th_step_fails():
     optimizer = dummy_optimizer(BASE_LR)
     scheduler = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=0, total_iters=3)

@@ -81,6 +81,7 @@ def test_docstring_form_repeats_the_first_lr_and_lags_one_batch():
     assert lrs.index(BASE_LR, 2) == iters + 1  # the restart after epoch 1 comes a batch late
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_explicit_epochs_do_not_warn():
     # Unlike LRScheduler.step(epoch), this class's own step(epoch) is not deprecated.
     with warnings.catch_warnings(record=True) as caught:
@@ -89,6 +90,7 @@ def test_explicit_epochs_do_not_warn():
     assert [str(warning.message) for warning in caught] == []
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_other_schedulers_warn_that_step_epoch_is_deprecated():
     optimizer = dummy_optimizer(BASE_LR)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=10)
@@ -97,6 +99,7 @@ def test_other_schedulers_warn_that_step_epoch_is_deprecated():
         scheduler.step(1)
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_negative_epoch_is_refused():
     optimizer = dummy_optimizer(BASE_LR)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=T_0)

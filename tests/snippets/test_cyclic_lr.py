@@ -183,6 +183,7 @@ def make(optimizer_class=torch.optim.SGD, **arguments):
     return torch.optim.lr_scheduler.CyclicLR(optimizer, **settings)
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 @pytest.mark.parametrize(
     ("optimizer_class", "arguments", "error", "message"),
     [

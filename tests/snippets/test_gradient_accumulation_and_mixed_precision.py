@@ -58,6 +58,7 @@ def step_per_micro_batch(make_scheduler, epochs=10, micro_batches=16, accumulati
     return lrs, error, where, [(w.category, str(w.message)) for w in caught]
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_one_cycle_stepped_per_micro_batch_raises_a_quarter_of_the_way_in():
     lrs, error, where, caught = step_per_micro_batch(
         lambda opt: torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=40)
@@ -68,6 +69,7 @@ def test_one_cycle_stepped_per_micro_batch_raises_a_quarter_of_the_way_in():
     assert caught == [(UserWarning, STEP_ORDER_WARNING)]
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_cosine_stepped_per_micro_batch_runs_two_periods_with_only_a_warning():
     lrs, error, _, caught = step_per_micro_batch(
         lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=40)
@@ -93,6 +95,7 @@ def amp_loss(model, inputs, targets):
         return torch.nn.functional.mse_loss(model(inputs), targets)
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_grad_scaler_cpu_skips_the_first_two_updates_and_the_scheduler_moves_on():
     model = one_weight_amp_model()
     inputs, targets = torch.ones(1, 1), torch.zeros(1, 1)

@@ -129,6 +129,7 @@ def test_load_state_dict_restores_the_own_attributes(scheduler_class):
     assert (resumed.warmup_steps, resumed.last_epoch) == (4, 5)
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_deprecated_step_with_epoch_warns_and_uses_get_lr(scheduler_class):
     scheduler = scheduler_class(adam(0.01), warmup_steps=4)
     scheduler.optimizer.step()
@@ -137,12 +138,14 @@ def test_deprecated_step_with_epoch_warns_and_uses_get_lr(scheduler_class):
     assert scheduler.get_last_lr() == [pytest.approx(warmup_inverse_sqrt(0.01, 4, 15))]
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_step_before_optimizer_step_warns(scheduler_class):
     scheduler = scheduler_class(adam(0.01), warmup_steps=4)
     with pytest.warns(UserWarning, match="Detected call of `lr_scheduler.step\\(\\)` before"):
         scheduler.step()
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_invalid_arguments_and_their_messages(scheduler_class):
     weight = torch.zeros(1, requires_grad=True)
     with pytest.raises(TypeError) as raised:
@@ -163,6 +166,7 @@ def test_invalid_arguments_and_their_messages(scheduler_class):
     )
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_attribute_set_after_super_init_is_missing_when_get_lr_first_runs():
     class WarmupLR(LRScheduler):
         def __init__(self, optimizer, warmup_steps, last_epoch=-1):
@@ -178,6 +182,7 @@ def test_attribute_set_after_super_init_is_missing_when_get_lr_first_runs():
     assert str(raised.value) == "'WarmupLR' object has no attribute 'warmup_steps'"
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_counting_last_epoch_from_one_divides_by_zero_in_the_constructor():
     class OffByOne(LRScheduler):
         def get_lr(self):
@@ -189,6 +194,7 @@ def test_counting_last_epoch_from_one_divides_by_zero_in_the_constructor():
     assert str(raised.value) == "division by zero"
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_get_lr_must_return_one_value_per_group():
     class HalfLR(LRScheduler):
         def get_lr(self):

@@ -88,12 +88,14 @@ def test_a_zero_factor_ends_the_schedule():
     assert lrs_used(scheduler, 4) == [0.1, 0.0, 0.0, 0.0]
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_non_callable_is_refused_when_created():
     with pytest.raises(TypeError) as raised:
         MultiplicativeLR(dummy_optimizer(0.1, 0.1), 0.5)
     assert str(raised.value) == "lr_lambda should be a function, but got float"
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_list_length_must_match_the_parameter_groups():
     with pytest.raises(ValueError) as raised:
         MultiplicativeLR(dummy_optimizer(0.1, 0.1), [lambda epoch: 1.0])

@@ -54,6 +54,7 @@ def test_ends_at_max_lr_over_div_factor_over_final_div_factor(snippet):
     assert run.lrs[-1] == pytest.approx(MAX_LR / DIV_FACTOR / FINAL_DIV_FACTOR, rel=1e-12)
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_one_more_step_raises(snippet):
     run = snippet("one_cycle_lr")
     with pytest.raises(ValueError) as raised:
@@ -120,6 +121,7 @@ def test_cycle_momentum_switches_momentum_on_for_plain_sgd():
     assert optimizer.param_groups[0]["momentum"] == 0.95
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 @pytest.mark.parametrize(
     "kwargs, message",
     [

@@ -179,6 +179,7 @@ def test_linear_warm_up_doubles_a_group_added_at_half_strength():
     assert add_group_later(WARMUP) == pytest.approx(0.01 / 0.5, rel=1e-12)
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_lambda_lr_and_one_cycle_fail_on_a_group_added_later():
     with pytest.raises(ValueError) as raised:
         add_group_later(lambda opt: lr_scheduler.LambdaLR(opt, lambda t: 0.9**t))

@@ -145,6 +145,7 @@ def test_per_batch_one_cycle_stepped_per_epoch_stays_in_its_warmup():
     assert f"{warmup_at_9:.4f}" == "0.0359"
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_one_cycle_stepped_per_batch_and_per_epoch_raises():
     optimizer = dummy_optimizer(0.1, momentum=0.9)
     scheduler = lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, epochs=10, steps_per_epoch=ITERS)
@@ -180,6 +181,7 @@ STEPPED_WITH_AN_EPOCH = {
 }
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 @pytest.mark.parametrize("name", sorted(STEPPED_WITH_AN_EPOCH))
 def test_other_schedulers_warn_that_the_epoch_argument_is_deprecated(name):
     optimizer = dummy_optimizer(0.1, momentum=0.9)
@@ -191,6 +193,7 @@ def test_other_schedulers_warn_that_the_epoch_argument_is_deprecated(name):
     assert [(w.category, str(w.message)) for w in caught] == [(UserWarning, EPOCH_DEPRECATION)]
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_reduce_lr_on_plateau_also_warns_about_the_epoch_argument():
     optimizer = dummy_optimizer(0.1)
     scheduler = lr_scheduler.ReduceLROnPlateau(optimizer)

@@ -91,6 +91,7 @@ def test_a_fractional_total_iters_stops_at_its_floor_short_of_zero():
     assert lrs[2] > 0
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_a_negative_power_fails_at_the_total_iters_th_step():
     optimizer = dummy_optimizer(BASE_LR)
     scheduler = torch.optim.lr_scheduler.PolynomialLR(optimizer, total_iters=3, power=-1.0)

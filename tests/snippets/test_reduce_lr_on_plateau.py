@@ -323,6 +323,7 @@ def test_rel_threshold_counts_a_flat_negative_metric_as_improving():
     assert changes(drive(flat, patience=2, threshold_mode="abs")) == [4, 7, 10]
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_invalid_arguments_raise_these_messages():
     optimizer = dummy_optimizer(0.1)
     cases = [
@@ -342,6 +343,7 @@ def test_invalid_arguments_raise_these_messages():
         assert str(raised.value) == message
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_step_without_a_metric_raises():
     optimizer = dummy_optimizer(0.1)
     scheduler = ReduceLROnPlateau(optimizer)

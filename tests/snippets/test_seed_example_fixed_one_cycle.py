@@ -36,6 +36,7 @@ def test_lrs_follow_the_one_cycle_formula(snippet):
     assert run.lrs.index(max(run.lrs)) == 47  # 30 % of 160 steps, counted from 0
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_exactly_used_up_one_more_step_raises(snippet):
     scheduler = snippet("seed_example_fixed_one_cycle").scheduler
     state = scheduler.state_dict()

@@ -155,6 +155,7 @@ def test_docstring_example_is_right():
     assert lrs[20:] == pytest.approx([0.05, 0.045, 0.0405], rel=1e-12)
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_invalid_arguments_raise_these_messages():
     optimizer = dummy_optimizer(LR)
     warmup = LinearLR(optimizer, start_factor=0.1, total_iters=5)
@@ -186,6 +187,7 @@ def test_invalid_arguments_raise_these_messages():
         assert str(raised.value) == message
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_a_child_on_another_optimizer_is_refused():
     optimizer = dummy_optimizer(LR)
     other = LinearLR(dummy_optimizer(LR), total_iters=5)

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ETA_MIN = 1e-6
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_verbose_is_an_unknown_keyword():
     optimizer = torch.optim.AdamW(torch.nn.Linear(10, 1).parameters(), lr=1e-3)
     with pytest.raises(TypeError) as raised:
@@ -91,6 +92,7 @@ def test_one_cycle_never_steps():
     assert one_cycle.last_epoch == 0  # only the constructor's initial step
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_uncommented_batch_loop_raises_at_the_first_batch_of_epoch_10():
     optimizer = dummy_optimizer(1e-3, optimizer_class=torch.optim.AdamW)
     scheduler = lr_scheduler.OneCycleLR(optimizer, max_lr=1e-2, steps_per_epoch=100, epochs=10)
@@ -113,6 +115,7 @@ def step_lr_used(scheduler_first: bool) -> list[float]:
     return lrs_used_in_order(scheduler, 6, scheduler_first)
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_scheduler_step_first_warns_and_skips_the_first_value():
     right = step_lr_used(scheduler_first=False)
     expected = [0.1 * 0.5 ** (epoch // 2) for epoch in range(7)]

@@ -113,6 +113,7 @@ def test_milestone_36_holds_the_peak_then_does_not_finish():
     assert used[159] == pytest.approx(LR * (1 + math.cos(math.pi * 123 / 136)) / 2, rel=1e-12)
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_linear_lr_refuses_start_factor_zero():
     with pytest.raises(ValueError) as raised:
         LinearLR(dummy_optimizer(LR), start_factor=0, total_iters=WARMUP)

@@ -84,6 +84,7 @@ def test_the_constructor_checks_decay_and_the_state_keeps_it(route_1):
     assert scheduler.state_dict()["decay"] == 0.5
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_only_the_deprecated_step_epoch_calls_the_closed_form(route_1):
     class WithClosedForm(route_1["InverseTimeLR"]):
         calls = 0
