@@ -5,8 +5,9 @@
   is a CPU build, and a CUDA GPU only for the build that docs.yml publishes, which its deploy
   job publishes only after the GPU job (gpu.yml, the pinned torch) passed on the same commit.
 - On GitHub Actions, "edit this page" and the Pages address come from the environment, so
-  a fork deploys to its own Pages with its own edit links. repo_url stays unset on purpose:
-  Material's repository widget would query api.github.com from every reader's browser.
+  a fork's build has its own edit links and address (a fork publishes nothing: deploy needs
+  the GPU job, which forks skip). repo_url stays unset on purpose: Material's repository
+  widget would query api.github.com from every reader's browser.
 """
 
 import os

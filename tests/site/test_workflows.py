@@ -193,6 +193,9 @@ def test_docs_runs_the_gpu_verification_of_the_same_commit_on_pushes_to_main_onl
     assert gpu["uses"] == "./.github/workflows/gpu.yml"  # the same run: the same commit
     condition = squash(gpu["if"])
     assert all(part in condition for part in MAIN_ONLY), condition
+    # Skipped in forks here, not only inside gpu.yml: a caller whose called jobs were all
+    # skipped could count as passed, and deploy would publish what CUDA never ran.
+    assert "github.event.repository.fork == false" in condition, condition
     assert "||" not in condition, condition
     assert gpu["permissions"] == {"contents": "read"}
 
