@@ -146,3 +146,38 @@ def test_invalid_parameters_raise_the_documented_message(kwargs, message):
     with pytest.raises(ValueError) as raised:
         torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, **kwargs)
     assert str(raised.value) == message
+
+
+def left_in_the_optimizer(anneal_strategy, safe):
+    optimizer = dummy_optimizer(0.01, momentum=0.9)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=MAX_LR, total_steps=80, anneal_strategy=anneal_strategy
+    )
+    for _ in range(80):
+        optimizer.step()
+        if not safe or scheduler.last_epoch + 1 < scheduler.total_steps:
+            scheduler.step()
+    return optimizer.param_groups[0]["lr"], optimizer.param_groups[0]["momentum"]
+
+
+def test_the_last_allowed_step_climbs_back_with_cos():
+    lr, momentum = left_in_the_optimizer("cos", safe=False)
+    # one step past the end, the cosine of the last phase has turned: the value of step 78
+    assert lr == pytest.approx(one_cycle_lr(78, 80), rel=1e-9) and lr > one_cycle_lr(79, 80)
+    assert momentum < 0.95
+
+
+def test_the_last_allowed_step_goes_below_zero_with_linear():
+    lr, momentum = left_in_the_optimizer("linear", safe=False)
+    final = MAX_LR / DIV_FACTOR / FINAL_DIV_FACTOR
+    peak_step = PCT_START * 80 - 1
+    slope = (MAX_LR - final) / (79 - peak_step)
+    assert lr == pytest.approx(final - slope, rel=1e-9) and lr < 0
+    assert momentum > 0.95  # max_momentum, exceeded the same way
+
+
+@pytest.mark.parametrize("anneal_strategy", ["cos", "linear"])
+def test_the_safe_loop_leaves_the_last_value_of_the_cycle(anneal_strategy):
+    lr, momentum = left_in_the_optimizer(anneal_strategy, safe=True)
+    assert lr == pytest.approx(MAX_LR / DIV_FACTOR / FINAL_DIV_FACTOR, rel=1e-6)
+    assert momentum == pytest.approx(0.95, rel=1e-12)

@@ -70,3 +70,19 @@ def test_momentum_goes_from_0_95_to_0_85_and_back():
 def test_regression_on_the_same_inputs_diverges_at_this_learning_rate():
     namespace = run_variant("paper_one_cycle", CLASSIFIER_TO_REGRESSION)
     assert math.isnan(namespace["loss"].item())
+
+
+def test_the_80th_scheduler_step_leaves_a_negative_lr_and_the_next_update_goes_uphill():
+    weight = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=0.1, momentum=0.9)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, **PAPER_ONE_CYCLE)
+    for _ in range(80):
+        optimizer.step()
+        scheduler.step()
+    lr, _ = one_cycle_three_phase(80)  # the last phase's line, one step past its end
+    assert lr == pytest.approx(1e-5 - (0.1 - 1e-5) / 9, rel=1e-12)
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(lr, rel=1e-9)
+    assert round(lr, 4) == -0.0111
+    weight.grad = torch.ones(1)
+    optimizer.step()
+    assert weight.item() == pytest.approx(-lr, rel=1e-6) and weight.item() > 0
