@@ -181,3 +181,12 @@ def test_sequential_lr_state_names_its_phases_and_their_parameters():
     assert decay["T_max"] == TOTAL - WARMUP
     assert state["_milestones"] == [WARMUP]
     assert lambda_lr(warmup_then_cosine).state_dict()["lr_lambdas"] == [None]
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW", "Adamax", "NAdam", "RAdam"])
+def test_the_adam_rule_asks_for_2000_steps_with_torchs_default_beta2(name):
+    optimizer = getattr(torch.optim, name)([torch.zeros(1, requires_grad=True)])
+    beta2 = optimizer.defaults["betas"][1]
+    assert beta2 == 0.999
+    assert round(2 / (1 - beta2)) == 2000  # Ma and Yarats' linear warm-up length, in steps
+    assert round(2 / (1 - beta2)) / (3 * 1000) == pytest.approx(2 / 3, rel=1e-3)
