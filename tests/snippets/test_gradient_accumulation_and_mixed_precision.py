@@ -272,3 +272,35 @@ def test_what_the_page_quotes_from_the_grad_scaler_documentation():
         torch.amp.GradScaler.get_scale.__doc__.split()
     )
     assert isinstance(torch.amp.GradScaler("cpu").get_scale(), float)
+
+
+def test_bfloat16_has_float32_range_so_no_update_needs_skipping():
+    assert torch.finfo(torch.bfloat16).tiny == torch.finfo(torch.float32).tiny
+    assert torch.finfo(torch.bfloat16).max == pytest.approx(
+        torch.finfo(torch.float32).max, rel=0.01
+    )
+    assert torch.finfo(torch.float16).max == 65504
+    assert torch.finfo(torch.bfloat16).eps == 8 * torch.finfo(torch.float16).eps
+    assert torch.tensor(1e-30).half().item() == 0 != torch.tensor(1e-30).bfloat16().item()
+
+
+def test_a_bfloat16_autocast_loop_steps_the_scheduler_after_every_update():
+    torch.manual_seed(0)
+    model = torch.nn.Linear(8, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    scheduler = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.25, total_iters=3)
+    inputs, targets = torch.randn(64, 8), torch.randn(64, 1)
+    used, weights = [], [model.weight.detach().clone()]
+    for _ in range(4):
+        optimizer.zero_grad()
+        with torch.autocast(device_type="cpu", dtype=torch.bfloat16):
+            outputs = model(inputs)
+        torch.nn.functional.mse_loss(outputs.float(), targets).backward()
+        used.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+        weights.append(model.weight.detach().clone())
+    assert outputs.dtype == torch.bfloat16
+    assert used == pytest.approx([0.025, 0.05, 0.075, 0.1], rel=1e-12)
+    assert all(not torch.equal(a, b) for a, b in zip(weights, weights[1:]))  # none skipped
+    assert scheduler.last_epoch == 4

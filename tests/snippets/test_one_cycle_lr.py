@@ -181,3 +181,57 @@ def test_the_safe_loop_leaves_the_last_value_of_the_cycle(anneal_strategy):
     lr, momentum = left_in_the_optimizer(anneal_strategy, safe=True)
     assert lr == pytest.approx(MAX_LR / DIV_FACTOR / FINAL_DIV_FACTOR, rel=1e-6)
     assert momentum == pytest.approx(0.95, rel=1e-12)
+
+
+def optimizer_classes():
+    return sorted(
+        (name, cls)
+        for name, cls in vars(torch.optim).items()
+        if isinstance(cls, type)
+        and issubclass(cls, torch.optim.Optimizer)
+        and cls is not torch.optim.Optimizer
+    )
+
+
+@pytest.mark.parametrize("name, optimizer_class", optimizer_classes())
+def test_cycle_momentum_changes_every_optimizer_with_momentum_or_betas(name, optimizer_class):
+    """OneCycleLR and CyclicLR accept the same optimizers and change the same key."""
+    results = []
+    for scheduler_class, kwargs in [
+        (torch.optim.lr_scheduler.OneCycleLR, dict(max_lr=0.1, total_steps=100)),
+        (torch.optim.lr_scheduler.CyclicLR, dict(base_lr=0.001, max_lr=0.1)),
+    ]:
+        optimizer = optimizer_class([torch.zeros(2, 2, requires_grad=True)], lr=0.01)
+        has = {key for key in ("betas", "momentum") if key in optimizer.defaults}
+        if not has:
+            with pytest.raises(ValueError, match="must support momentum or beta1"):
+                scheduler_class(optimizer, **kwargs)
+            results.append(None)
+            continue
+        scheduler_class(optimizer, **kwargs)
+        group = optimizer.param_groups[0]
+        value = group["betas"][0] if "betas" in has else group["momentum"]
+        assert value == (0.95 if scheduler_class.__name__ == "OneCycleLR" else 0.9)
+        results.append(has)
+    assert results[0] == results[1]
+
+
+def test_sgd_and_rmsprop_are_the_ones_switched_from_no_momentum_to_momentum():
+    switched = set()
+    for name, optimizer_class in optimizer_classes():
+        optimizer = optimizer_class([torch.zeros(2, 2, requires_grad=True)], lr=0.01)
+        if optimizer.defaults.get("momentum") == 0:
+            switched.add(name)
+    assert switched == {"SGD", "RMSprop"}
+
+
+def test_rmsprop_gains_a_momentum_buffer():
+    weight = torch.zeros(2, requires_grad=True)
+    optimizer = torch.optim.RMSprop([weight], lr=0.01)
+    assert optimizer.defaults["momentum"] == 0
+    torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=100)
+    weight.grad = torch.ones(2)
+    optimizer.step()
+    assert optimizer.param_groups[0]["momentum"] == 0.95
+    assert "momentum_buffer" in optimizer.state[weight]  # the buffer is state, not a group key
+    assert "momentum_buffer" not in optimizer.param_groups[0]
