@@ -1,0 +1,238 @@
+"""docs/guides/distributed-and-compiled-training.md: per-rank lengths, the all-reduced plateau
+metric in a real two-process gloo run, wrapped optimizer.step, and compiled steps recompiling
+for each float learning rate but not for a tensor one."""
+
+import math
+import socket
+import types
+import warnings
+
+import pytest
+import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
+from schedules import dummy_optimizer
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+from torch.optim.lr_scheduler import CosineAnnealingLR, StepLR
+from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
+
+OVERRIDDEN_WARNING = (
+    "Seems like `optimizer.step()` has been overridden after learning rate scheduler "
+    "initialization. Please, make sure to call `optimizer.step()` before "
+    "`lr_scheduler.step()`. See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+)
+# torch 2.13's own torch.utils.mkldnn uses the deprecated torch.jit.script_method; the first
+# torch.compile in a process imports it. Not our code, so this one message is filtered.
+TORCH_INTERNAL_DEPRECATION = "ignore:`torch.jit.script_method` is deprecated:DeprecationWarning"
+
+
+def test_len_loader_with_a_distributed_sampler_is_per_rank():
+    dataset = TensorDataset(torch.randn(256, 8))
+    assert len(DataLoader(dataset, batch_size=16)) == 16
+    for rank in range(2):
+        sampler = DistributedSampler(dataset, num_replicas=2, rank=rank)
+        assert len(DataLoader(dataset, batch_size=16, sampler=sampler)) == 8
+
+
+def test_a_cosine_sized_from_the_dataset_ends_halfway_with_two_ranks():
+    epochs, per_rank, whole = 12, 8, 16
+    optimizer = dummy_optimizer(0.1)
+    scheduler = CosineAnnealingLR(optimizer, T_max=epochs * whole)
+    for _ in range(epochs * per_rank):
+        optimizer.step()
+        scheduler.step()
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.05, rel=1e-9)
+
+
+# --- a real two-process run ------------------------------------------------------------
+
+
+def train_rank(rank, port, results):
+    """The page's program, both ways in one process group (one start-up, not two)."""
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=2)
+    for reduce_metric in (False, True):
+        results.put((reduce_metric, *train_12_epochs(rank, reduce_metric)))
+    dist.destroy_process_group()
+
+
+def train_12_epochs(rank, reduce_metric):
+    """12 epochs, ReduceLROnPlateau(factor=0.5, patience=0), as on the page."""
+    torch.manual_seed(0)
+    inputs = torch.randn(320, 8)
+    targets = inputs.sum(dim=1, keepdim=True) + torch.randn(320, 1)
+    train_set = TensorDataset(inputs[:256], targets[:256])
+    sampler = DistributedSampler(train_set, num_replicas=2, rank=rank, seed=0)
+    loader = DataLoader(train_set, batch_size=16, sampler=sampler)
+    val_sampler = DistributedSampler(TensorDataset(inputs[256:]), 2, rank, shuffle=False)
+    val_indices = [256 + i for i in val_sampler]
+    model = DistributedDataParallel(nn.Linear(8, 1))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
+    scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=0)
+    lrs, metrics, whole_set = [], [], []
+    for epoch in range(12):
+        sampler.set_epoch(epoch)
+        for batch_inputs, batch_targets in loader:
+            optimizer.zero_grad()
+            nn.functional.mse_loss(model(batch_inputs), batch_targets).backward()
+            optimizer.step()
+        with torch.no_grad():
+            outputs = model(inputs[val_indices])
+            loss = nn.functional.mse_loss(outputs, targets[val_indices], reduction="sum")
+            total = torch.stack([loss, torch.tensor(float(len(val_indices)))])
+            whole_set.append(nn.functional.mse_loss(model(inputs[256:]), targets[256:]).item())
+        if reduce_metric:
+            dist.all_reduce(total)
+        metrics.append((total[0] / total[1]).item())
+        scheduler.step(metrics[-1])
+        lrs.append(optimizer.param_groups[0]["lr"])
+    return rank, len(loader), lrs, metrics, whole_set
+
+
+@pytest.fixture(scope="module")
+def runs():
+    """{reduce_metric: [rank 0's results, rank 1's]} from a real two-process gloo run."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    context = mp.get_context("spawn")  # no fork of the pytest process
+    results = context.Queue()
+    processes = [
+        context.Process(target=train_rank, args=(rank, port, results)) for rank in range(2)
+    ]
+    for process in processes:
+        process.start()
+    try:
+        collected = sorted(results.get(timeout=180) for _ in range(4))
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+    assert [process.exitcode for process in processes] == [0, 0]
+    return {way: [result[1:] for result in collected if result[0] == way] for way in (False, True)}
+
+
+def cuts(lrs):
+    return [epoch for epoch in range(1, len(lrs)) if lrs[epoch] < lrs[epoch - 1]]
+
+
+def test_each_rank_takes_len_loader_steps_per_epoch(runs):
+    assert [batches for _, batches, *_ in runs[True]] == [8, 8]
+
+
+def test_plateau_with_each_ranks_own_metric_cuts_at_different_epochs(runs):
+    (_, _, lrs_0, *_), (_, _, lrs_1, *_) = runs[False]
+    assert cuts(lrs_0) != cuts(lrs_1)
+    assert lrs_0[-1] / lrs_1[-1] == pytest.approx(32)  # the factor the page states
+
+
+def test_plateau_with_the_all_reduced_metric_cuts_together(runs):
+    (_, _, lrs_0, metrics_0, whole_0), (_, _, lrs_1, metrics_1, _) = runs[True]
+    assert lrs_0 == lrs_1 and cuts(lrs_0) == [7, 8, 9, 10, 11]
+    assert metrics_0 == metrics_1
+    # the all-reduced (sum, count) is the loss over the whole validation set
+    assert metrics_0 == pytest.approx(whole_0, rel=1e-5)
+
+
+# --- optimizer.step wrapped or compiled ------------------------------------------------
+
+
+def counting(optimizer):
+    step = optimizer.step
+
+    def counted_step(self, *args, **kwargs):
+        self.updates = getattr(self, "updates", 0) + 1
+        return step(*args, **kwargs)
+
+    return counted_step
+
+
+def three_steps(optimizer, scheduler):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(3):
+            optimizer.step()
+            scheduler.step()
+    return [(w.category, str(w.message)) for w in caught]
+
+
+def test_step_wrapped_after_the_scheduler_warns_overridden_though_the_order_is_right():
+    optimizer = dummy_optimizer(0.1)
+    scheduler = StepLR(optimizer, step_size=1, gamma=0.5)
+    optimizer.step = types.MethodType(counting(optimizer), optimizer)
+    assert three_steps(optimizer, scheduler) == [(UserWarning, OVERRIDDEN_WARNING)]
+    assert optimizer.updates == 3 and optimizer.param_groups[0]["lr"] == 0.0125
+
+
+def test_step_wrapped_as_a_bound_method_before_the_scheduler_works_silently():
+    optimizer = dummy_optimizer(0.1)
+    optimizer.step = types.MethodType(counting(optimizer), optimizer)
+    scheduler = StepLR(optimizer, step_size=1, gamma=0.5)
+    assert three_steps(optimizer, scheduler) == []
+    assert optimizer.updates == 3 and optimizer.param_groups[0]["lr"] == 0.0125
+
+
+def test_wrong_order_goes_undetected_once_step_is_wrapped_after_the_scheduler():
+    optimizer = dummy_optimizer(0.1)
+    scheduler = StepLR(optimizer, step_size=1, gamma=0.5)
+    optimizer.step = types.MethodType(counting(optimizer), optimizer)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scheduler.step()  # before optimizer.step(): the wrong order
+        optimizer.step()
+    assert [str(w.message) for w in caught] == [OVERRIDDEN_WARNING]  # not the order warning
+
+
+@pytest.mark.filterwarnings(TORCH_INTERNAL_DEPRECATION)
+@pytest.mark.parametrize("replace", ["lambda", "torch.compile"])
+def test_step_replaced_by_a_function_before_the_scheduler_breaks_its_constructor(replace):
+    optimizer = dummy_optimizer(0.1)
+    step = optimizer.step
+    optimizer.step = (lambda: step()) if replace == "lambda" else torch.compile(optimizer.step)
+    with pytest.raises(AttributeError) as raised:
+        StepLR(optimizer, step_size=1)
+    assert raised.value.args[0] == "'function' object has no attribute '__func__'"
+
+
+def compiled_graphs(lr, steps):
+    from torch._dynamo.utils import counters
+
+    torch.compiler.reset()
+    counters.clear()
+    weight = torch.zeros(4, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=lr, momentum=0.9)
+    scheduler = CosineAnnealingLR(optimizer, T_max=steps)
+    lr_object = optimizer.param_groups[0]["lr"]
+
+    @torch.compile(backend="aot_eager")
+    def optimizer_step():
+        optimizer.step()
+
+    graphs = []
+    for _ in range(steps):
+        weight.grad = torch.ones(4)
+        optimizer_step()
+        scheduler.step()
+        graphs.append(counters["stats"]["unique_graphs"])
+    same_object = optimizer.param_groups[0]["lr"] is lr_object
+    return graphs, float(optimizer.param_groups[0]["lr"]), same_object
+
+
+@pytest.mark.filterwarnings(TORCH_INTERNAL_DEPRECATION)
+def test_a_compiled_step_recompiles_for_each_float_lr_and_not_for_a_tensor_lr():
+    graphs, last_float, _ = compiled_graphs(0.1, steps=4)
+    assert graphs == [1, 2, 3, 4]
+    graphs, last_tensor, same_object = compiled_graphs(torch.tensor(0.1), steps=4)
+    assert graphs == [1, 2, 2, 2]
+    assert same_object  # the scheduler writes into the tensor in place
+    assert last_tensor == pytest.approx(last_float, rel=1e-6)
+    assert last_float == pytest.approx(0.05 * (1 + math.cos(math.pi * 4 / 4)), abs=1e-12)
+
+
+def test_the_recompile_limit_is_8():
+    import torch._dynamo
+
+    assert torch._dynamo.config.recompile_limit == 8
