@@ -1,0 +1,122 @@
+"""docs/guides/what-a-checkpoint-holds.md: load_state_dict() restores the saved
+hyperparameters over the constructor's, a new scheduler keeps a loaded initial_lr, and
+state_dict() leaves out only the optimizer; the page's fixes, checked against runs."""
+
+import math
+
+import pytest
+from schedules import dummy_optimizer
+from test_checkpoint_and_resume import (
+    SCHEDULERS,
+    fresh_optimizer,
+    make,
+    save_and_load,
+    step,
+)
+from torch.optim import lr_scheduler as L
+
+# --- resuming with something changed ------------------------------------------------------
+
+DIFFERENT = {float: lambda v: v * 3 + 1, int: lambda v: v * 3 + 1}  # another valid value
+
+
+@pytest.mark.parametrize("name", SCHEDULERS)
+def test_load_state_dict_overrides_the_constructors_hyperparameters(name):
+    """Every public number in the state, changed in a new scheduler, is the saved one after
+    load_state_dict(): what the resuming code passes does not count."""
+    optimizer = fresh_optimizer()
+    saved = make(name, optimizer).state_dict()
+    resumed = make(name, fresh_optimizer())
+    numbers = [k for k, v in saved.items() if not k.startswith("_") and type(v) in DIFFERENT]
+    for key in numbers:
+        setattr(resumed, key, DIFFERENT[type(saved[key])](saved[key]))
+    resumed.load_state_dict(saved)
+    assert {k: getattr(resumed, k) for k in numbers} == {k: saved[k] for k in numbers}
+
+
+def test_page_extending_a_cosine_and_a_one_cycle():
+    optimizer = fresh_optimizer()
+    scheduler = L.CosineAnnealingLR(optimizer, T_max=30)
+    for t in range(20):
+        step(scheduler, optimizer, t)
+    checkpoint = save_and_load(optimizer, scheduler)
+    optimizer = fresh_optimizer()
+    scheduler = L.CosineAnnealingLR(optimizer, T_max=60)
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    scheduler.load_state_dict(checkpoint["scheduler"])
+    assert scheduler.T_max == 30
+    scheduler.T_max = 60
+    lrs = [optimizer.param_groups[0]["lr"]]
+    for t in range(20, 60):
+        step(scheduler, optimizer, t)
+        lrs.append(optimizer.param_groups[0]["lr"])
+    # from the loaded 0.025, the 60-epoch cosine's shape: 0.025 * (1 + cos(pi t/60)) / 1.5
+    shape = [0.025 * (1 + math.cos(math.pi * t / 60)) / 1.5 for t in range(20, 61)]
+    assert lrs == pytest.approx(shape, rel=1e-9, abs=1e-15)
+
+    optimizer = fresh_optimizer()
+    scheduler = L.OneCycleLR(optimizer, max_lr=0.1, total_steps=100)
+    for t in range(60):
+        step(scheduler, optimizer, t)
+    checkpoint = save_and_load(optimizer, scheduler)
+    scheduler = L.OneCycleLR(optimizer, max_lr=0.1, total_steps=200)
+    scheduler.load_state_dict(checkpoint["scheduler"])
+    assert scheduler.total_steps == 100
+    with pytest.raises(ValueError, match="Tried to step 101 times"):
+        for t in range(60, 200):
+            step(scheduler, optimizer, t)
+
+
+def test_page_changing_the_peak_scales_base_lrs_lr_and_initial_lr():
+    def cosine_run(lr, stop=None, scale=None):
+        optimizer = dummy_optimizer(lr, momentum=0.9)
+        scheduler = L.CosineAnnealingLR(optimizer, T_max=30)
+        used = []
+        for t in range(30):
+            if t == stop:
+                checkpoint = save_and_load(optimizer, scheduler)
+                optimizer = dummy_optimizer(lr * scale, momentum=0.9)
+                scheduler = L.CosineAnnealingLR(optimizer, T_max=30)
+                optimizer.load_state_dict(checkpoint["optimizer"])
+                scheduler.load_state_dict(checkpoint["scheduler"])
+                assert scheduler.base_lrs == [lr]  # not lr * scale: the saved one
+                scheduler.base_lrs = [b * scale for b in scheduler.base_lrs]
+                for group in optimizer.param_groups:
+                    group["lr"] *= scale
+                    group["initial_lr"] *= scale
+            used.append(optimizer.param_groups[0]["lr"])
+            step(scheduler, optimizer, t)
+        return used
+
+    assert cosine_run(0.1, stop=20, scale=2.0)[20:] == pytest.approx(
+        cosine_run(0.2)[20:], rel=1e-12
+    )
+
+
+BASE_LR_FROM_OWN_ARGUMENTS = {"CyclicLR", "OneCycleLR"}
+
+
+@pytest.mark.parametrize("name", SCHEDULERS)
+def test_a_new_scheduler_keeps_an_initial_lr_it_finds(name):
+    optimizer = fresh_optimizer()
+    optimizer.param_groups[0]["initial_lr"] = 0.5  # as a loaded optimizer state has it
+    scheduler = make(name, optimizer)
+    if name in BASE_LR_FROM_OWN_ARGUMENTS:
+        assert scheduler.base_lrs != [0.5]
+    elif hasattr(scheduler, "base_lrs"):
+        assert scheduler.base_lrs == [0.5]
+    else:  # containers and ReduceLROnPlateau: no base_lrs; the children's are checked
+        children = getattr(scheduler, "_schedulers", [])
+        assert all(child.base_lrs == [0.5] for child in children)
+        assert children or name == "ReduceLROnPlateau"
+
+
+def test_state_dict_leaves_out_only_the_optimizer_and_saves_functions_as_none():
+    for name in SCHEDULERS:
+        optimizer = fresh_optimizer()
+        scheduler = make(name, optimizer)
+        state = scheduler.state_dict()
+        # CyclicLR's weak reference to its built-in scale function is rebuilt on loading.
+        left_out = {"optimizer", "_scale_fn_ref"} if name == "CyclicLR" else {"optimizer"}
+        assert set(vars(scheduler)) - set(state) == left_out, name
+        assert (state.get("lr_lambdas") == [None]) == (name in {"LambdaLR", "MultiplicativeLR"})
