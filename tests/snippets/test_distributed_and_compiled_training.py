@@ -159,6 +159,7 @@ def three_steps(optimizer, scheduler):
     return [(w.category, str(w.message)) for w in caught]
 
 
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
 def test_step_wrapped_after_the_scheduler_warns_overridden_though_the_order_is_right():
     optimizer = dummy_optimizer(0.1)
     scheduler = StepLR(optimizer, step_size=1, gamma=0.5)
@@ -175,6 +176,7 @@ def test_step_wrapped_as_a_bound_method_before_the_scheduler_works_silently():
     assert optimizer.updates == 3 and optimizer.param_groups[0]["lr"] == 0.0125
 
 
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
 def test_wrong_order_goes_undetected_once_step_is_wrapped_after_the_scheduler():
     optimizer = dummy_optimizer(0.1)
     scheduler = StepLR(optimizer, step_size=1, gamma=0.5)
@@ -186,6 +188,7 @@ def test_wrong_order_goes_undetected_once_step_is_wrapped_after_the_scheduler():
     assert [str(w.message) for w in caught] == [OVERRIDDEN_WARNING]  # not the order warning
 
 
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
 @pytest.mark.filterwarnings(TORCH_INTERNAL_DEPRECATION)
 @pytest.mark.parametrize("replace", ["lambda", "torch.compile"])
 def test_step_replaced_by_a_function_before_the_scheduler_breaks_its_constructor(replace):

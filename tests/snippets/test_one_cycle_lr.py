@@ -193,6 +193,7 @@ def optimizer_classes():
     )
 
 
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
 @pytest.mark.parametrize("name, optimizer_class", optimizer_classes())
 def test_cycle_momentum_changes_every_optimizer_with_momentum_or_betas(name, optimizer_class):
     """OneCycleLR and CyclicLR accept the same optimizers and change the same key."""

@@ -34,6 +34,7 @@ def test_load_state_dict_overrides_the_constructors_hyperparameters(name):
     assert {k: getattr(resumed, k) for k in numbers} == {k: saved[k] for k in numbers}
 
 
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
 def test_page_extending_a_cosine_and_a_one_cycle():
     optimizer = fresh_optimizer()
     scheduler = L.CosineAnnealingLR(optimizer, T_max=30)
