@@ -2,6 +2,7 @@
 metric in a real two-process gloo run, wrapped optimizer.step, and compiled steps recompiling
 for each float learning rate but not for a tensor one."""
 
+import functools
 import math
 import socket
 import types
@@ -190,14 +191,19 @@ def test_wrong_order_goes_undetected_once_step_is_wrapped_after_the_scheduler():
 
 @pytest.mark.torch_versions("2.13")  # quotes torch's text
 @pytest.mark.filterwarnings(TORCH_INTERNAL_DEPRECATION)
-@pytest.mark.parametrize("replace", ["lambda", "torch.compile"])
+@pytest.mark.parametrize("replace", ["lambda", "functools.partial", "torch.compile"])
 def test_step_replaced_by_a_function_before_the_scheduler_breaks_its_constructor(replace):
     optimizer = dummy_optimizer(0.1)
     step = optimizer.step
-    optimizer.step = (lambda: step()) if replace == "lambda" else torch.compile(optimizer.step)
+    optimizer.step = {
+        "lambda": lambda: lambda: step(),
+        "functools.partial": lambda: functools.partial(step),
+        "torch.compile": lambda: torch.compile(step),
+    }[replace]()
     with pytest.raises(AttributeError) as raised:
         StepLR(optimizer, step_size=1)
-    assert raised.value.args[0] == "'function' object has no attribute '__func__'"
+    kind = "functools.partial" if replace == "functools.partial" else "function"
+    assert raised.value.args[0] == f"'{kind}' object has no attribute '__func__'"
 
 
 def compiled_graphs(lr, steps):

@@ -5,6 +5,7 @@ state_dict() leaves out only the optimizer; the page's fixes, checked against ru
 import math
 
 import pytest
+import torch
 from schedules import dummy_optimizer
 from test_checkpoint_and_resume import (
     SCHEDULERS,
@@ -121,3 +122,48 @@ def test_state_dict_leaves_out_only_the_optimizer_and_saves_functions_as_none():
         left_out = {"optimizer", "_scale_fn_ref"} if name == "CyclicLR" else {"optimizer"}
         assert set(vars(scheduler)) - set(state) == left_out, name
         assert (state.get("lr_lambdas") == [None]) == (name in {"LambdaLR", "MultiplicativeLR"})
+
+
+def test_one_cycle_peak_is_changed_in_the_optimizers_param_groups():
+    def cycle(max_lr, stop=None, new_peak=None):
+        optimizer = dummy_optimizer(0.1, momentum=0.9)
+        scheduler = L.OneCycleLR(optimizer, max_lr=max_lr, total_steps=100)
+        used = []
+        for t in range(100):
+            if t == stop:
+                checkpoint = save_and_load(optimizer, scheduler)
+                assert "max_lr" not in checkpoint["scheduler"]
+                assert checkpoint["optimizer"]["param_groups"][0]["max_lr"] == max_lr
+                optimizer = dummy_optimizer(0.1, momentum=0.9)
+                scheduler = L.OneCycleLR(optimizer, max_lr=new_peak, total_steps=100)
+                optimizer.load_state_dict(checkpoint["optimizer"])
+                scheduler.load_state_dict(checkpoint["scheduler"])
+                assert optimizer.param_groups[0]["max_lr"] == max_lr  # the new one is lost
+                optimizer.param_groups[0]["max_lr"] = new_peak
+            used.append(optimizer.param_groups[0]["lr"])
+            if t < 99:
+                step(scheduler, optimizer, t)
+        return used
+
+    resumed = cycle(0.1, stop=10, new_peak=0.2)
+    assert max(resumed) == pytest.approx(0.2, rel=1e-12)  # the peak, at step 29
+    assert resumed.index(max(resumed)) == 29
+
+
+@pytest.mark.parametrize(
+    "optimizer_class, defaults, keys",
+    [
+        (torch.optim.SGD, {"momentum": 0.9}, {"momentum_buffer"}),
+        (torch.optim.AdamW, {}, {"step", "exp_avg", "exp_avg_sq"}),
+    ],
+)
+def test_momentum_buffers_are_in_optimizer_state_not_in_param_groups(
+    optimizer_class, defaults, keys
+):
+    weight = torch.zeros(2, requires_grad=True)
+    optimizer = optimizer_class([weight], lr=0.1, **defaults)
+    weight.grad = torch.ones(2)
+    optimizer.step()
+    state = optimizer.state_dict()
+    assert set(state["state"][0]) == keys
+    assert not keys & set(state["param_groups"][0])
