@@ -167,3 +167,32 @@ def test_momentum_buffers_are_in_optimizer_state_not_in_param_groups(
     state = optimizer.state_dict()
     assert set(state["state"][0]) == keys
     assert not keys & set(state["param_groups"][0])
+
+
+# Their load_state_dict() pops a key of their own (functions, scale function, children).
+OWN_KEY = {
+    "ChainedScheduler": "_schedulers",
+    "CyclicLR": "_scale_fn_custom",
+    "LambdaLR": "lr_lambdas",
+    "MultiplicativeLR": "lr_lambdas",
+    "SequentialLR": "_schedulers",
+}
+
+
+@pytest.mark.parametrize("name", SCHEDULERS)
+def test_load_state_dict_accepts_another_schedulers_state_without_error(name):
+    other = "StepLR" if name != "StepLR" else "ExponentialLR"
+    saved = make(other, fresh_optimizer()).state_dict()
+    scheduler = make(name, fresh_optimizer())
+    if name in OWN_KEY:
+        with pytest.raises(KeyError) as raised:
+            scheduler.load_state_dict(dict(saved))
+        assert raised.value.args[0] == OWN_KEY[name]
+        return
+    scheduler.load_state_dict(dict(saved))  # no exception, whatever the class
+    assert scheduler.last_epoch == saved["last_epoch"]
+    assert {k for k in saved if not k.startswith("_")} <= set(vars(scheduler))
+
+
+def test_ten_schedulers_check_nothing_on_loading():
+    assert len(set(SCHEDULERS) - set(OWN_KEY)) == 10
