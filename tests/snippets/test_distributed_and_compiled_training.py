@@ -13,6 +13,7 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 from schedules import dummy_optimizer
+from test_checkpoint_and_resume import SCHEDULERS, fresh_optimizer, make, step
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.optim.lr_scheduler import CosineAnnealingLR, StepLR
@@ -245,3 +246,33 @@ def test_the_recompile_limit_is_8():
     import torch._dynamo
 
     assert torch._dynamo.config.recompile_limit == 8
+
+
+NO_STEP_CHECK = {"CosineAnnealingWarmRestarts", "ReduceLROnPlateau"}
+
+
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
+@pytest.mark.parametrize("name", SCHEDULERS)
+def test_thirteen_schedulers_warn_overridden_chained_once_per_child(name):
+    optimizer = fresh_optimizer()
+    scheduler = make(name, optimizer)
+    optimizer.step = types.MethodType(type(optimizer).step, optimizer)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for t in range(3):
+            step(scheduler, optimizer, t)
+    expected = 0 if name in NO_STEP_CHECK else 2 if name == "ChainedScheduler" else 1
+    assert [str(w.message) for w in caught] == [OVERRIDDEN_WARNING] * expected
+
+
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
+@pytest.mark.parametrize("name", SCHEDULERS)
+def test_every_constructor_but_plateaus_needs_a_bound_step(name):
+    optimizer = fresh_optimizer()
+    bound = optimizer.step
+    optimizer.step = lambda *args, **kwargs: bound(*args, **kwargs)
+    if name == "ReduceLROnPlateau":
+        make(name, optimizer)
+        return
+    with pytest.raises(AttributeError, match="__func__"):
+        make(name, optimizer)
