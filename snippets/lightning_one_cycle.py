@@ -1,3 +1,4 @@
+import logging
 import warnings
 
 import pytorch_lightning as pl
@@ -35,6 +36,8 @@ class Regression(pl.LightningModule):
         return {"optimizer": optimizer, "lr_scheduler": lr_scheduler}
 
 
+# Lightning's start-up notes (devices found, tips) are INFO log records; keep the run quiet.
+logging.getLogger("pytorch_lightning").setLevel(logging.WARNING)
 torch.manual_seed(0)
 # 256 samples in micro-batches of 16: 16 micro-batches per epoch. With 3 micro-batches per
 # optimizer step, an epoch makes ceil(16 / 3) = 6 steps: the 16th micro-batch steps alone.

@@ -7,6 +7,7 @@ A Lightning release that steps schedulers differently fails here by name.
 
 import warnings
 
+import lightning_fabric.utilities.data
 import pytest
 import pytorch_lightning as pl
 import torch
@@ -46,7 +47,7 @@ class Tiny(pl.LightningModule):
         return {"optimizer": optimizer, "lr_scheduler": self.lr_scheduler(optimizer, self.trainer)}
 
 
-def fit(lr_scheduler, accumulate_grad_batches=1):
+def fit(lr_scheduler, accumulate_grad_batches=1, filters=UNAVOIDABLE):
     """(LRs of every optimizer step, warnings raised, the trainer) of a 3-epoch run."""
     torch.manual_seed(0)
     data = TensorDataset(torch.randn(16, 4), torch.randn(16, 1))
@@ -63,7 +64,7 @@ def fit(lr_scheduler, accumulate_grad_batches=1):
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        for message, category in UNAVOIDABLE:
+        for message, category in filters:
             warnings.filterwarnings("ignore", message, category)
         trainer.fit(model, DataLoader(data, batch_size=4))
     return model.lrs, [f"{w.category.__name__}: {w.message}" for w in caught], trainer
@@ -150,3 +151,15 @@ def test_monitor_feeds_the_logged_metric_to_reduce_lr_on_plateau_each_epoch():
 def test_reduce_lr_on_plateau_without_monitor_is_refused_before_training():
     with pytest.raises(MisconfigurationException, match="must include a monitor"):
         fit(lambda optimizer, trainer: {"scheduler": ReduceLROnPlateau(optimizer)})
+
+
+@pytest.mark.parametrize("cpus, warns", [(2, False), (3, True), (16, True)])
+def test_the_worker_suggestion_depends_only_on_the_cpu_count(monkeypatch, cpus, warns):
+    # Why the examples filter it: the same Trainer warns on a 3-core machine and not on 2.
+    monkeypatch.setattr(lightning_fabric.utilities.data, "_num_cpus_available", lambda: cpus)
+    _, caught, _ = fit(
+        lambda optimizer, trainer: {"scheduler": StepLR(optimizer, step_size=1)},
+        filters=UNAVOIDABLE[:1],
+    )
+    assert [w.split(":")[0] for w in caught] == (["PossibleUserWarning"] if warns else [])
+    assert all("does not have many workers" in w for w in caught)
