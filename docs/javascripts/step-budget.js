@@ -3,7 +3,7 @@
  * window.LRAtlasStepBudget.stepsPerEpoch mirrors optimizer_steps_per_epoch in
  * snippets/step_budget.py (shown on docs/guides/how-many-steps.md), with the same errors;
  * tests/site/test_step_budget.py compares the two on a grid in Chromium. The panel is built
- * into #step-budget (docs/explorer.md) on every page load that has that element.
+ * into #step-budget-panel (docs/explorer.md) on every page load that has that element.
  */
 (function () {
   "use strict";
@@ -122,7 +122,7 @@
   window.LRAtlasStepBudget = { stepsPerEpoch, pythonCode };
 
   function start() {
-    const root = document.getElementById("step-budget");
+    const root = document.getElementById("step-budget-panel");
     if (root && !root.classList.contains("lr-step-budget--ready")) build(root);
   }
 

@@ -103,7 +103,7 @@ def test_javascript_rejects_what_the_python_function_rejects_with_its_message(bu
 
 def test_the_panel_counts_and_shows_code_that_builds_those_lengths(budget_page):
     page = budget_page
-    panel = page.locator("#step-budget")
+    panel = page.locator("#step-budget-panel")
     # The defaults: the snippet's run, 200 samples, micro-batches of 16, 4 per step, 6 epochs.
     readout = panel.locator("[data-role=budget]")
     assert readout.inner_text() == "4 optimizer steps per epoch on each device, 24 in 6 epochs."
@@ -135,7 +135,7 @@ def test_the_panel_counts_and_shows_code_that_builds_those_lengths(budget_page):
 
 
 def test_the_panel_shows_the_error_for_a_size_below_one(budget_page):
-    panel = budget_page.locator("#step-budget")
+    panel = budget_page.locator("#step-budget-panel")
     panel.locator("#sb-batch_size").fill("0")
     assert panel.locator("[data-role=budget]").inner_text() == (
         "ValueError: batch_size must be a whole number of at least 1, got 0"
