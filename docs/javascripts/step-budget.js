@@ -2,7 +2,7 @@
  *
  * window.LRAtlasStepBudget.stepsPerEpoch mirrors optimizer_steps_per_epoch in
  * snippets/step_budget.py (shown on docs/guides/how-many-steps.md), with the same errors;
- * tests/site/test_step_budget.py compares the two on a grid in Chromium. The panel is built
+ * tests/site/test_step_budget_panel.py compares the two on a grid in Chromium. The panel is built
  * into #step-budget-panel (docs/explorer.md) on every page load that has that element.
  */
 (function () {

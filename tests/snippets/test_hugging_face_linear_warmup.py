@@ -8,6 +8,7 @@ that changes either formula fails here.
 """
 
 import dataclasses
+import inspect
 import itertools
 import math
 from types import SimpleNamespace
@@ -72,3 +73,18 @@ def test_trainer_steps_per_epoch_round_the_last_window_up(n, batch_size, drop_la
         per_epoch, max_steps = values[1], values[-1]
         assert per_epoch == max(math.ceil(len(loader) / accumulation), 1)
         assert max_steps == math.ceil(epochs * per_epoch)  # epochs may be fractional
+
+
+def test_trainer_steps_the_scheduler_after_each_optimizer_step_that_was_not_skipped():
+    # Read from the installed source: the Trainer cannot run without accelerate.
+    source = inspect.getsource(Trainer._run_epoch)
+    order = [
+        "self.optimizer.step()",
+        "if not self.accelerator.optimizer_step_was_skipped:",
+        "if not isinstance(self.lr_scheduler, (torch.optim.lr_scheduler.ReduceLROnPlateau",
+        "self.lr_scheduler.step()",
+        "self.state.global_step += 1",
+    ]
+    positions = [source.find(line) for line in order]
+    assert -1 not in positions and positions == sorted(positions)
+    assert source.count("self.lr_scheduler.step()") == 1
