@@ -14,6 +14,7 @@ import math
 from types import SimpleNamespace
 
 import pytest
+import torch
 from torch.utils.data import DataLoader
 from transformers import Trainer, TrainingArguments
 
@@ -30,6 +31,7 @@ def test_the_loop_steps_32_times_with_4_warm_up_steps_from_zero(snippet):
     assert run.namespace["num_training_steps"] == 32 == len(run.lrs)
     assert run.namespace["num_warmup_steps"] == 4
     assert run.scheduler.last_epoch == 32
+    assert type(run.scheduler) is torch.optim.lr_scheduler.LambdaLR
     expected = [linear_with_warmup(t, 4, 32) for t in range(32)]
     assert run.lrs == pytest.approx(expected, rel=1e-12, abs=0)
     assert run.lrs[0] == 0.0  # the warm-up starts at zero: the first step does not train
