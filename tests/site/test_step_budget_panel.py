@@ -44,11 +44,11 @@ GRID = [
         step_on_last_partial_window=partial,
     )
     for n, b, drop, a, w, partial in itertools.product(
-        [1, 7, 16, 17, 100, 200, 257, 50_000, 1_281_167],
-        [1, 4, 16, 64, 256],
+        [1, 7, 17, 200, 257, 1_281_167],  # 1_281_167: ImageNet's training set
+        [1, 4, 16, 256],
         [False, True],
-        [1, 3, 4, 16],
-        [1, 2, 3, 8, 64],
+        [1, 3, 16],
+        [1, 3, 8],
         [True, False],
     )
 ]
@@ -84,7 +84,7 @@ def js_results(page, cases):
 
 
 def test_javascript_matches_the_python_function_on_the_grid(budget_page):
-    assert len(GRID) == 3600
+    assert len(GRID) == 864
     results = js_results(budget_page, GRID)
     mismatches = [
         (case, result)
