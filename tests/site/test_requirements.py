@@ -28,6 +28,9 @@ DISTRIBUTIONS = {
     "matplotlib": "matplotlib",
     "pytest": "pytest",
     "sklearn": "scikit-learn",
+    "pytorch_lightning": "pytorch-lightning",
+    "lightning_fabric": "pytorch-lightning",  # shipped inside the pytorch-lightning wheel
+    "transformers": "transformers",
 }
 
 
@@ -53,8 +56,10 @@ def test_the_gpu_part_is_what_the_examples_and_their_tests_need_and_no_mkdocs():
         "matplotlib",
         "pytest",
         "pytest-codeblocks",
+        "pytorch-lightning",
         "scikit-learn",
         "torch",
+        "transformers",
     ]
     assert not any("mkdocs" in name for name in pins(GPU))
 
