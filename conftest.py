@@ -5,11 +5,16 @@ installs requirements/gpu.txt alone, with no MkDocs, and a CUDA machine in the l
 lack pytest-codeblocks.
 """
 
+import difflib
 import os
 import re
 import tempfile
 import traceback
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
+from typing import NoReturn
 
 import pytest
 
@@ -125,18 +130,100 @@ def _is_markdown_block(item) -> bool:
     return type(item).__name__ == "TestBlock" and hasattr(item, "obj")
 
 
+# --- One root cause, one failure ---------------------------------------------------------
+# A snippet, notebook or site build that fails is needed by many tests. Exactly one of them
+# fails with its message (its owner: the test that checks that thing itself, or the first
+# test that needs it when the owner is not part of this run); every other one is skipped
+# with one line naming that test. The summary ends with the list of root causes.
+
+
+@dataclass
+class RootCause:
+    what: str  # "snippets/step_lr.py", "the site build"
+    message: str  # file:line: what went wrong, and the fix
+    reporter: str  # node id of the one test that fails with the message
+
+    @property
+    def skip_reason(self) -> str:
+        return f"not run: {self.what} failed (see {self.reporter})"
+
+
+ROOT_CAUSES: dict[str, RootCause] = {}
+_running: list = []  # the test item being set up, run or torn down
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _running[:] = [item]
+    yield
+    _running.clear()
+
+
+def not_run_because(key: str, what: str, message: str, owner: str) -> NoReturn:
+    """Stop the running test because ``what`` failed with ``message``; never returns.
+
+    ``owner`` is the node id of the test that checks ``what`` itself. That test (or, when it
+    is not selected, the first test to get here) is reported as failed with ``message``;
+    every other test is skipped with one line naming it. Safe to call from a fixture of any
+    scope: pytest re-raises a fixture's cached skip, and the report is changed afterwards.
+    """
+    item = _running[0]
+    if key not in ROOT_CAUSES:
+        selected = {other.nodeid for other in item.session.items}
+        reporter = owner if owner in selected else item.nodeid
+        ROOT_CAUSES[key] = RootCause(what, message, reporter)
+    pytest.skip(ROOT_CAUSES[key].skip_reason)
+
+
+def _root_cause_reported_by(item, call) -> RootCause | None:
+    if call.excinfo is None or not isinstance(call.excinfo.value, pytest.skip.Exception):
+        return None
+    reason = str(call.excinfo.value.msg)
+    for cause in ROOT_CAUSES.values():
+        if cause.reporter == item.nodeid and cause.skip_reason == reason:
+            return cause
+    return None
+
+
 # An old-style wrapper: the GPU box's pytest may predate new-style ones.
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
-    if report.failed and call.excinfo is not None and _is_markdown_block(item):
+    cause = _root_cause_reported_by(item, call)
+    if cause is not None:
+        report.outcome = "failed"
+        report.longrepr = cause.message
+    elif report.failed and call.excinfo is not None and _is_markdown_block(item):
         report.longrepr = markdown_block_failure(item, call.excinfo.value)
     marker = item.get_closest_marker("torch_versions")
     if report.failed and marker is not None:
         note = torch_versions_note(marker.args, _torch_release())
         if note:
             report.longrepr = f"{item.nodeid}: {note}\n{report.longrepr}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """End with one line per root cause: the failing test, its message, what it stopped."""
+    failed = [
+        *terminalreporter.stats.get("failed", []),
+        *terminalreporter.stats.get("error", []),
+    ]
+    if not failed:
+        return
+    not_run = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        match = re.search(r"^Skipped: not run: .* failed \(see (?P<test>.+)\)$", reason)
+        if match:
+            not_run[match["test"]] += 1
+    terminalreporter.section(f"root causes: {len(failed)}", sep="=", bold=True, red=True)
+    for report in failed:
+        lines = str(report.longrepr).strip().splitlines() or [""]
+        first = next((line for line in lines if re.match(r"\S+:\d+: ", line)), lines[0])
+        stopped = not_run[report.nodeid]
+        also = f" ({stopped} dependent tests not run)" if stopped else ""
+        terminalreporter.write_line(f"{report.nodeid}{also}\n    {first.strip()[:300]}")
 
 
 def markdown_block_failure(item, error: BaseException) -> str:
@@ -155,10 +242,8 @@ def markdown_block_failure(item, error: BaseException) -> str:
     # pytest-codeblocks wraps the real exception in a RuntimeError raised from its except.
     original = error.__context__ or error
     if original is error and "Expected output" in str(error):
-        return (
-            f"{where}:{fence_line}: printed output differs from the expected-output block\n"
-            + (str(error).split("\n", 1)[1])
-        )
+        got = str(error).split("but got\n```\n", 1)[-1].removesuffix("```")
+        return output_mismatch(path, where, fence_line, block.expected_output, got)
     block_lines = [
         frame.lineno
         for frame in traceback.extract_tb(original.__traceback__)
@@ -177,17 +262,119 @@ def markdown_block_failure(item, error: BaseException) -> str:
     )
 
 
+def output_mismatch(path: Path, where, fence_line: int, expected: str, got: str) -> str:
+    """``page.md:LINE`` of the first expected line that differs, then a unified diff."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # The expected-output block is the first fence after its marker, below the python block.
+    marker = next(
+        (
+            n
+            for n in range(fence_line, len(lines))
+            if "pytest-codeblocks:expected-output" in lines[n]
+        ),
+        None,
+    )
+    text_fence = (
+        next(
+            (n for n in range(marker + 1, len(lines)) if lines[n].lstrip().startswith("```")),
+            None,
+        )
+        if marker is not None
+        else None
+    )
+    first_text_line = (text_fence + 2) if text_fence is not None else fence_line  # 1-based
+    want, have = expected.splitlines(), got.splitlines()
+    first = next(
+        (i for i, (a, b) in enumerate(zip(want, have)) if a != b), min(len(want), len(have))
+    )
+    line = first_text_line + min(first, max(len(want) - 1, 0))
+    diff = difflib.unified_diff(
+        want, have, f"expected ({where}:{first_text_line})", "printed by the block", lineterm=""
+    )
+    return (
+        f"{where}:{line}: printed output differs from the expected-output block "
+        f"(line {first + 1} of it; the python block starts at {where}:{fence_line})\n"
+        + "\n".join(diff)
+        + "\nIf the new output is right, put it in the text block in place of the old."
+    )
+
+
 _notebook_runs = {}
+_snippet_runs = {}
 
 
 @pytest.fixture(scope="session")
 def notebook():
-    """``notebook("lr-range-test")`` runs docs/notebooks/lr-range-test.py once per session."""
-    from runner.notebooks import NOTEBOOKS_DIR, run_notebook
+    """``notebook("lr-range-test")`` runs docs/notebooks/lr-range-test.py once per session.
+
+    A notebook whose cell fails fails test_notebook_runs[<name>]; its other users skip.
+    """
+    from runner.notebooks import NOTEBOOKS_DIR, NotebookError, run_notebook
 
     def get(name: str):
         if name not in _notebook_runs:
-            _notebook_runs[name] = run_notebook(NOTEBOOKS_DIR / f"{name}.py")
-        return _notebook_runs[name]
+            try:
+                _notebook_runs[name] = run_notebook(NOTEBOOKS_DIR / f"{name}.py")
+            except NotebookError as error:
+                _notebook_runs[name] = error
+        result = _notebook_runs[name]
+        if isinstance(result, NotebookError):
+            not_run_because(
+                f"notebook:{name}",
+                f"docs/notebooks/{name}.py",
+                str(result),
+                f"tests/notebooks/test_notebooks.py::test_notebook_runs[{name}]",
+            )
+        return result
 
     return get
+
+
+def snippet_owner(name: str) -> str:
+    """The test that fails, and alone fails, when snippets/<name>.py breaks its contract."""
+    return f"tests/snippets/test_every_snippet.py::test_snippet_runs[{name}.py]"
+
+
+def snippet_failed(error) -> NoReturn:
+    """Stop a test that needs the snippet a ``SnippetError`` is about (see not_run_because).
+
+    Available to every test module as the ``root_causes`` fixture's ``snippet_failed``.
+    """
+    from runner.snippets import display_path
+
+    not_run_because(
+        f"snippet:{error.path.stem}",
+        display_path(error.path),
+        str(error),
+        snippet_owner(error.path.stem),
+    )
+
+
+@pytest.fixture(scope="session")
+def snippet():
+    """``snippet("step_lr")`` runs snippets/step_lr.py once per session: its SnippetRun.
+
+    Every test reuses that one run. A snippet that raises or breaks the contract fails
+    test_snippet_runs[<name>.py] with its message; its other users skip in one line.
+    """
+    from runner.snippets import SNIPPETS_DIR, SnippetError, run_snippet
+
+    def get(name: str):
+        if name not in _snippet_runs:
+            try:
+                _snippet_runs[name] = run_snippet(SNIPPETS_DIR / f"{name}.py")
+            except SnippetError as error:
+                _snippet_runs[name] = error
+        result = _snippet_runs[name]
+        if isinstance(result, SnippetError):
+            snippet_failed(result)
+        return result
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def root_causes():
+    """``root_causes.not_run_because(...)`` and ``.snippet_failed(error)`` for fixtures of
+    other conftests and test modules (a test module cannot import this conftest by name)."""
+    return SimpleNamespace(not_run_because=not_run_because, snippet_failed=snippet_failed)

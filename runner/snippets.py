@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import numbers
+import re
 import traceback
 import warnings
 from dataclasses import dataclass, field
@@ -25,6 +26,10 @@ SNIPPETS_DIR = ROOT / "snippets"
 
 class SnippetError(Exception):
     """A snippet failed or broke the contract; the message starts with ``path:line``."""
+
+    def __init__(self, message: str, path: Path):
+        super().__init__(message)
+        self.path = Path(path)  # the snippet, for tests that must say which one failed
 
 
 @dataclass
@@ -85,11 +90,34 @@ def run_snippet(path: Path) -> SnippetRun:
     except Exception as error:
         line = _line_in(path, error)
         raise SnippetError(
-            f"{where}:{line}: {type(error).__name__}: {error}\n{_snippet_traceback(path, error)}"
+            f"{where}:{line}: {type(error).__name__}: {error}{_progress(namespace)}\n"
+            f"{_snippet_traceback(path, error)}",
+            path,
         ) from error
     run = SnippetRun(path, namespace, stdout.getvalue())
-    _check_contract(run, where)
+    _check_contract(run, where, source)
     return run
+
+
+# Loop variables a training loop leaves behind, outermost first.
+LOOP_VARIABLES = ("epoch", "step", "batch", "batch_index", "micro_batch", "iteration")
+
+
+def _progress(namespace: dict) -> str:
+    """How far the loop got when it raised: `` (at epoch 7, 7 optimizer steps recorded)``.
+
+    Read from the loop's own variables: epochs count from 0 as ``range(epochs)`` does;
+    the optimizer steps are the entries of ``lrs`` so far (one per step).
+    """
+    parts = [
+        f"{name} {namespace[name]}"
+        for name in LOOP_VARIABLES
+        if type(namespace.get(name)) is int  # bool is an int too, and no loop counter
+    ]
+    lrs = namespace.get("lrs")
+    if isinstance(lrs, list):
+        parts.append(f"{len(lrs)} optimizer steps recorded in lrs")
+    return f" (at {', '.join(parts)})" if parts else ""
 
 
 def _line_in(path: Path, error: BaseException) -> int:
@@ -110,27 +138,54 @@ def _snippet_traceback(path: Path, error: BaseException) -> str:
     return "".join(traceback.format_list(frames)).rstrip()
 
 
-def _check_contract(run: SnippetRun, where: str) -> None:
+RECORDING_LINE = "lrs.append(scheduler.get_last_lr()[0])"
+
+
+def where_lrs_are_recorded(source: str) -> int:
+    """The line a missing ``lrs.append(...)`` belongs after: the first ``optimizer.step()``.
+
+    1-based; the first line when the snippet steps no optimizer by that name.
+    """
+    for number, line in enumerate(source.splitlines(), start=1):
+        code = line.split("#", 1)[0]
+        if re.search(r"\boptimizer\.step\(\s*\)", code):
+            return number
+    return 1
+
+
+def _check_contract(run: SnippetRun, where: str, source: str = "") -> None:
     namespace = run.namespace
+    if not isinstance(namespace.get("lrs"), list) or not namespace["lrs"]:
+        line = where_lrs_are_recorded(source)
+        found = (
+            "defines no 'lrs'"
+            if "lrs" not in namespace
+            else f"'lrs' must be a non-empty list, got {namespace['lrs']!r:.80}"
+        )
+        raise SnippetError(
+            f"{where}:{line}: {found}: the learning rate used at every optimizer step. "
+            f"Put `lrs = []` before the training loop and `{RECORDING_LINE}` on the line "
+            f"after this optimizer.step()",
+            run.path,
+        )
     for name, meaning in [
-        ("lrs", "a list of the learning rate used at every optimizer step"),
         ("scheduler", "the learning-rate scheduler being demonstrated"),
         ("epochs", "the number of epochs the training loop ran"),
     ]:
         if name not in namespace:
-            raise SnippetError(f"{where}:1: defines no '{name}' ({meaning})")
+            raise SnippetError(f"{where}:1: defines no '{name}' ({meaning})", run.path)
     lrs = namespace["lrs"]
-    if not isinstance(lrs, list) or not lrs:
-        raise SnippetError(f"{where}:1: 'lrs' must be a non-empty list, got {lrs!r:.80}")
     bad = [i for i, lr in enumerate(lrs) if not isinstance(lr, numbers.Real)]
     if bad:
         raise SnippetError(
             f"{where}:1: lrs[{bad[0]}] is {lrs[bad[0]]!r:.80}, not a number; "
-            "append scheduler.get_last_lr()[0] or optimizer.param_groups[0]['lr']"
+            "append scheduler.get_last_lr()[0] or optimizer.param_groups[0]['lr']",
+            run.path,
         )
     epochs = namespace["epochs"]
     if not isinstance(epochs, int) or epochs < 1 or len(lrs) % epochs:
         raise SnippetError(
             f"{where}:1: {len(lrs)} recorded learning rates do not split into "
-            f"epochs = {epochs!r} equal epochs"
+            f"epochs = {epochs!r} equal epochs",
+            run.path,
         )

@@ -23,6 +23,14 @@ def test_both_notebooks_are_found():
     assert [p.name for p in discover()] == ["lr-range-test.py", "scheduler-shoot-out.py"]
 
 
+@pytest.mark.parametrize("name", ["lr-range-test", "scheduler-shoot-out"])
+def test_notebook_runs(name, notebook):
+    # The one test that fails, naming cell and line, when a cell raises; the notebook's
+    # other tests are then skipped.
+    run = notebook(name)
+    assert len(run.cells) == len([cell for cell in read_cells(run.path) if cell.kind == "code"])
+
+
 @pytest.mark.parametrize("name", ["scheduler-shoot-out", "lr-range-test"])
 def test_notebook_trains_on_the_expected_device(name, notebook):
     expected = "cuda" if torch.cuda.is_available() else "cpu"

@@ -12,9 +12,14 @@ import pytest
 from runner.figures import (
     FIGURES_DIR,
     KEYS_FILE,
+    OVERVIEW,
+    THEMES,
     Recording,
     compact_svg,
     draw_figures,
+    draw_lr_figure,
+    draw_overview,
+    figure_paths,
     snake_case,
 )
 from runner.snippets import ROOT, SnippetError, discover, run_snippet
@@ -23,10 +28,14 @@ SNIPPETS = discover()
 
 
 @pytest.fixture(scope="module")
-def drawn() -> Path:
+def drawn(root_causes) -> Path:
     # The project's own figure cache, as `python -m runner` and the site build fill it:
-    # comparing it with a forced redraw also proves that cached figures are still current.
-    draw_figures(SNIPPETS, FIGURES_DIR)
+    # tests/snippets compares each recording with its own run of the snippet, which proves
+    # that cached figures are still current. A failing snippet fails its own test only.
+    try:
+        draw_figures(SNIPPETS, FIGURES_DIR)
+    except SnippetError as error:
+        root_causes.snippet_failed(error)
     return FIGURES_DIR
 
 
@@ -44,8 +53,8 @@ def test_draws_a_light_and_a_dark_svg_and_one_recording_per_snippet_plus_the_ove
     assert sorted(json.loads((drawn / KEYS_FILE).read_text())) == sorted([*names, "overview"])
 
 
-def test_recording_holds_exactly_what_the_snippet_recorded(drawn):
-    run = run_snippet(ROOT / "snippets" / "step_lr.py")
+def test_recording_holds_exactly_what_the_snippet_recorded(drawn, snippet):
+    run = snippet("step_lr")
     recording = Recording.load(drawn / "step_lr.json")
     assert recording == Recording("step_lr", "StepLR", run.epochs, run.lrs)
     assert recording.is_main_example and recording.step_unit == "epoch"
@@ -82,8 +91,20 @@ def outputs_that_differ(first: Path, second: Path) -> list[str]:
     return [n for n in names if (first / n).read_bytes() != (second / n).read_bytes()]
 
 
-def test_two_runs_give_the_same_bytes(drawn, tmp_path):
-    draw_figures(SNIPPETS, tmp_path, force=True)
+def test_redrawing_the_recordings_gives_the_same_bytes(drawn, tmp_path):
+    # Drawing is deterministic: the figures drawn again from the recordings are the cached
+    # bytes. (Running is too: tests/snippets compares each recording with a second run.)
+    recordings = [Recording.load(p) for p in sorted(drawn.glob("*.json")) if p.name != KEYS_FILE]
+    for recording in recordings:
+        for theme, svg in zip(THEMES, figure_paths(tmp_path, recording.name)):
+            draw_lr_figure(recording, svg, theme)
+        (tmp_path / f"{recording.name}.json").write_bytes(
+            (drawn / f"{recording.name}.json").read_bytes()
+        )
+    main = [r for r in recordings if r.is_main_example]
+    for theme, svg in zip(THEMES, figure_paths(tmp_path, OVERVIEW)):
+        draw_overview(main, svg, theme)
+    assert len(list(tmp_path.glob("*.svg"))) == 2 * (len(recordings) + 1)
     assert outputs_that_differ(drawn, tmp_path) == []
 
 
@@ -182,6 +203,53 @@ def test_snippet_that_raises_names_file_line_and_exception(tmp_path):
     message = str(raised.value)
     assert message.startswith(f"{path}:4: ZeroDivisionError: division by zero")
     assert "ratio = 1 / 0" in message  # the traceback shows the offending line
+
+
+def test_snippet_that_raises_in_its_loop_says_how_far_the_loop_got(tmp_path):
+    path = write_snippet(
+        tmp_path,
+        "raises_at_step_7",
+        """
+        lrs = []
+        epochs = 10
+        for epoch in range(epochs):
+            if epoch == 7:
+                raise RuntimeError("loss is nan")
+            lrs.append(0.1)
+        """,
+    )
+    with pytest.raises(SnippetError) as raised:
+        run_snippet(path)
+    assert str(raised.value).startswith(
+        f"{path}:5: RuntimeError: loss is nan (at epoch 7, 7 optimizer steps recorded in lrs)"
+    )
+    assert raised.value.path == path
+
+
+def test_snippet_that_records_no_lrs_is_told_where_the_line_belongs(tmp_path):
+    path = write_snippet(
+        tmp_path,
+        "records_nothing",
+        """
+        import torch
+
+        weight = torch.zeros(1, requires_grad=True)
+        optimizer = torch.optim.SGD([weight], lr=0.1)
+        scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=2)
+        epochs = 3
+        lrs = []
+        for epoch in range(epochs):
+            optimizer.step()  # the recording line belongs after this one
+            scheduler.step()
+        """,
+    )
+    with pytest.raises(SnippetError) as raised:
+        run_snippet(path)
+    assert str(raised.value) == (
+        f"{path}:9: 'lrs' must be a non-empty list, got []: the learning rate used at every "
+        "optimizer step. Put `lrs = []` before the training loop and "
+        "`lrs.append(scheduler.get_last_lr()[0])` on the line after this optimizer.step()"
+    )
 
 
 def test_snippet_that_warns_fails(tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from built_site import built_pages, mkdocs_build
+from built_site import built_pages, mkdocs_build, stop_unless_built
 
 from runner.figures import FIGURES_DIR, Recording
 from runner.markdown_fences import includes
@@ -32,6 +32,12 @@ def test_strict_validation_is_fully_enabled():
         "unrecognized_links": "warn",
         "anchors": "warn",
     }
+
+
+def test_the_strict_build_passes(site_build, root_causes):
+    # The one test that fails with the build's messages when the build fails.
+    stop_unless_built(site_build, root_causes)
+    assert (site_build.site / "index.html").is_file()
 
 
 def test_every_page_is_built(site):
@@ -138,21 +144,26 @@ def test_included_snippet_appears_verbatim(site):
         assert line in code
 
 
-def copy_project(tmp_path: Path) -> Path:
+def minimal_project(tmp_path: Path) -> Path:
+    """The site's configuration, hooks and runner around one page, no snippet, no notebook.
+
+    Not a copy of the working tree: a mistake planted in a page, snippet or notebook of the
+    tree must fail that page's or snippet's own test, not these checks of the guards. Small,
+    too: each build here takes a few seconds, not a full site's.
+    """
     project = tmp_path / "project"
-    for folder in ("docs", "hooks", "runner", "snippets"):
+    for folder in ("hooks", "runner", "docs/stylesheets", "docs/javascripts"):
         shutil.copytree(
             ROOT / folder, project / folder, ignore=shutil.ignore_patterns("__pycache__")
         )
-    # The figure cache comes along, so the copy's build needs no torch.
-    if (ROOT / "generated").is_dir():
-        shutil.copytree(ROOT / "generated", project / "generated")
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    (project / "docs" / "index.md").write_text("# LR Atlas\n\nA page.\n\n## A section\n")
+    (project / "snippets").mkdir()
     return project
 
 
 def test_missing_include_fails_the_build_naming_page_line_and_path(tmp_path):
-    project = copy_project(tmp_path)
+    project = minimal_project(tmp_path)
     (project / "docs" / "broken.md").write_text(
         '# Broken\n\n```python title="snippets/nope.py"\n--8<-- "snippets/nope.py"\n```\n'
     )
@@ -163,8 +174,21 @@ def test_missing_include_fails_the_build_naming_page_line_and_path(tmp_path):
     )
 
 
+def test_missing_anchor_fails_the_build_naming_line_and_the_closest_anchors(tmp_path):
+    project = minimal_project(tmp_path)
+    (project / "docs" / "other.md").write_text(
+        "# Other\n\nSee [the section](index.md#a-sectoin) for more.\n"
+    )
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert (
+        "docs/other.md:3: links to 'index.md#a-sectoin', but docs/index.md has no anchor "
+        "'#a-sectoin'; did you mean #a-section?"
+    ) in result.stdout + result.stderr
+
+
 def test_broken_snippet_fails_the_build_naming_snippet_and_line(tmp_path):
-    project = copy_project(tmp_path)
+    project = minimal_project(tmp_path)
     # Fails before importing torch, so this check stays fast.
     (project / "snippets" / "broken.py").write_text(
         "lrs = []\nepochs = 1\nlrs.append(undefined_lr)\n"
@@ -218,8 +242,7 @@ def test_built_notebook_shows_the_numbers_this_test_run_reproduced(site, noteboo
 
 
 def test_broken_notebook_cell_fails_the_build_naming_notebook_and_cell(tmp_path):
-    project = copy_project(tmp_path)
-    shutil.rmtree(project / "docs" / "notebooks")
+    project = minimal_project(tmp_path)
     (project / "docs" / "notebooks").mkdir()
     (project / "docs" / "notebooks" / "broken.py").write_text(
         (ROOT / "docs" / "notebooks" / "lr-range-test.py").read_text().split("# %% [markdown]")[0]

@@ -56,19 +56,27 @@ def test_block_inside_an_admonition_reports_the_page_line(tmp_path):
     assert "page.md:5: ValueError: 90 is not in list" in output
 
 
-def test_wrong_expected_output_names_the_block(tmp_path):
+def test_wrong_expected_output_names_the_first_differing_line_and_shows_a_diff(tmp_path):
     output = run_codeblocks(
         tmp_path,
         """
         ```python
+        print("epoch 0")
         print(0.1 * 3)
+        print("done")
         ```
 
         <!--pytest-codeblocks:expected-output-->
         ```text
+        epoch 0
         0.3
+        done
         ```
         """,
     )
-    assert "page.md:1: printed output differs from the expected-output block" in output
-    assert "0.30000000000000004" in output
+    assert (
+        "page.md:10: printed output differs from the expected-output block "
+        "(line 2 of it; the python block starts at page.md:1)"
+    ) in output
+    assert "--- expected (page.md:9)\n+++ printed by the block\n" in output
+    assert "\n epoch 0\n-0.3\n+0.30000000000000004\n done\n" in output
