@@ -175,6 +175,9 @@ def not_run_because(key: str, what: str, message: str, owner: str) -> NoReturn:
     pytest.skip(ROOT_CAUSES[key].skip_reason)
 
 
+_NOT_RUN_LINE = not_run_because.__code__.co_firstlineno - 1  # pytest adds 1
+
+
 def _root_cause_reported_by(item, call) -> RootCause | None:
     if call.excinfo is None or not isinstance(call.excinfo.value, pytest.skip.Exception):
         return None
@@ -194,6 +197,11 @@ def pytest_runtest_makereport(item, call):
     if cause is not None:
         report.outcome = "failed"
         report.longrepr = cause.message
+    elif report.skipped and isinstance(report.longrepr, tuple):
+        reason = report.longrepr[2]
+        if any(reason == f"Skipped: {c.skip_reason}" for c in ROOT_CAUSES.values()):
+            # One place for all of a cause's skips: `-ra` then folds them into one line.
+            report.longrepr = (__file__, _NOT_RUN_LINE, reason)
     elif report.failed and call.excinfo is not None and _is_markdown_block(item):
         report.longrepr = markdown_block_failure(item, call.excinfo.value)
     marker = item.get_closest_marker("torch_versions")
@@ -201,6 +209,21 @@ def pytest_runtest_makereport(item, call):
         note = torch_versions_note(marker.args, _torch_release())
         if note:
             report.longrepr = f"{item.nodeid}: {note}\n{report.longrepr}"
+
+
+def _first_line(report) -> str:
+    """``file:line: message`` of a failure: where an assertion failed, or our own message."""
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if crash is not None:
+        path = Path(crash.path)
+        where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        message = (crash.message.strip().splitlines() or [""])[0]
+        named = re.match(r"(?:AssertionError: |Failed: )?(\S+:\d+: .*)", message)
+        if named:  # the message names the place itself
+            return named[1]
+        return f"{where}:{crash.lineno}: {message}"
+    lines = str(report.longrepr).strip().splitlines() or [""]
+    return next((line for line in lines if re.match(r"\S+:\d+: ", line)), lines[0])
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -219,8 +242,7 @@ def pytest_terminal_summary(terminalreporter):
             not_run[match["test"]] += 1
     terminalreporter.section(f"root causes: {len(failed)}", sep="=", bold=True, red=True)
     for report in failed:
-        lines = str(report.longrepr).strip().splitlines() or [""]
-        first = next((line for line in lines if re.match(r"\S+:\d+: ", line)), lines[0])
+        first = _first_line(report)
         stopped = not_run[report.nodeid]
         also = f" ({stopped} dependent tests not run)" if stopped else ""
         terminalreporter.write_line(f"{report.nodeid}{also}\n    {first.strip()[:300]}")

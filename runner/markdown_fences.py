@@ -106,7 +106,9 @@ def fence_problems(where: str, text: str, root: Path) -> list[str]:
     for fence in found:
         inside.update(range(fence.lineno, fence.lineno + len(fence.body) + 2))
         problem = _fence_problem(fence, root)
-        if problem:
+        if isinstance(problem, tuple):  # (line within the fence, message)
+            problems.append(f"{where}:{fence.lineno + problem[0]}: {problem[1]}")
+        elif problem:
             problems.append(f"{where}:{fence.lineno}: {problem}")
     for block, output in zip(found, found[1:]):
         problem = _untagged_message(block, output)
@@ -121,7 +123,7 @@ def fence_problems(where: str, text: str, root: Path) -> list[str]:
     return problems
 
 
-def _fence_problem(fence: Fence, root: Path) -> str | None:
+def _fence_problem(fence: Fence, root: Path) -> str | tuple[int, str] | None:
     if fence.language in EXECUTED_SHELLS:
         return (
             f"```{fence.info} blocks are executed by pytest-codeblocks as shell commands; "
@@ -140,12 +142,16 @@ def _fence_problem(fence: Fence, root: Path) -> str | None:
         problems = [_marker_problem(marker) for marker in fence.markers]
         return next((problem for problem in problems if problem), None)
     if body and all(fence_includes):
-        for match in fence_includes:
+        for offset, line in enumerate(fence.body, start=1):
+            match = INCLUDE.match(line)
+            if not match:
+                continue
             path = match["target"].partition(":")[0]
             if not path.startswith("snippets/") or not path.endswith(".py"):
-                return f"includes '{path}', which is not a snippet (snippets/<name>.py)"
+                return offset, f"includes '{path}', which is not a snippet (snippets/<name>.py)"
             if not (root / path).is_file():
-                return f"includes '{path}', which does not exist"
+                # The include's own line, the one to fix (the build names the same line).
+                return offset, f"includes '{path}', which does not exist"
         return None
     return (
         f"```{fence.info} fence is neither executed by pytest-codeblocks (only an exact "

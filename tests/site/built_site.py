@@ -32,15 +32,20 @@ class SiteBuild:
 
 
 def build_messages(output: str) -> str:
-    """The lines of MkDocs' output that say what failed, without the INFO chatter."""
-    lines = [line.rstrip() for line in output.splitlines()]
-    wanted = [
-        line
-        for line in lines
-        if re.match(r"\s*(ERROR|WARNING|CRITICAL)\b", line)
-        or line.startswith(("Aborted", "Error:", "Traceback"))
-    ]
-    return "\n".join(dict.fromkeys(wanted or lines[-30:]))  # each message once, in order
+    """What MkDocs said went wrong, without its INFO chatter: first the messages that name a
+    file and line (our hooks' messages), then MkDocs' other errors and warnings."""
+    named, other = [], []
+    for line in output.splitlines():
+        level = re.match(r"\s*(ERROR|WARNING|CRITICAL)\s*-\s*", line)
+        if level:
+            message = line[level.end() :].rstrip()
+            (named if re.match(r"\S+:\d+: ", message) else other).append(message)
+        elif line.startswith(("Aborted", "Error:")):
+            other.append(line.rstrip())
+    if not named and not other:
+        other = output.strip().splitlines()[-30:]
+    # Each message once, in order: MkDocs repeats an error in its summary.
+    return "\n".join(dict.fromkeys([*named, *other, "(from mkdocs build --strict)"]))
 
 
 def stop_unless_built(build: SiteBuild, root_causes) -> None:

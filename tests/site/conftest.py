@@ -27,8 +27,7 @@ def site_build(tmp_path_factory) -> SiteBuild:
     # Built as the deploy job builds it: on GitHub Actions, which names the repository.
     result = mkdocs_build(ROOT, site, GITHUB_REPOSITORY="example/lr-atlas")
     if result.returncode != 0:
-        messages = build_messages(result.stdout + result.stderr)
-        return SiteBuild(site, f"mkdocs build --strict failed:\n{messages}")
+        return SiteBuild(site, build_messages(result.stdout + result.stderr))
     return SiteBuild(site)
 
 
