@@ -10,13 +10,28 @@ from pathlib import Path
 BUILD_TEST = "tests/site/test_build.py::test_the_strict_build_passes"
 
 
+def _command(site: Path) -> list[str]:
+    return [sys.executable, "-W", "error", "-m", "mkdocs", "build", "--strict", "-d", str(site)]
+
+
 def mkdocs_build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-W", "error", "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        _command(site),
         cwd=project,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
         capture_output=True,
         text=True,
+    )
+
+
+def start_mkdocs_build(project: Path, site: Path, log, **env: str) -> subprocess.Popen:
+    """The same build, started in the background; its output goes to the open file ``log``."""
+    return subprocess.Popen(
+        _command(site),
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 
