@@ -199,6 +199,10 @@ def test_snippet_raising_at_step_7_fails_its_own_test_only(planted):
         "(see tests/snippets/test_every_snippet.py::test_snippet_runs[step_lr.py])",
     )
     assert run.failed == 1 and run.skipped >= 5, run.output
+    # The summary ends with the root cause and how many tests it stopped.
+    summary = run.output.split("root causes: 1 ", 1)[1]
+    owner = "tests/snippets/test_every_snippet.py::test_snippet_runs[step_lr.py]"
+    assert f"{owner} ({run.skipped} dependent tests not run)\n    snippets/step_lr.py:" in summary
 
 
 def test_snippet_recording_no_lrs_is_told_where_the_line_belongs(planted):
