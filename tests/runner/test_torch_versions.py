@@ -86,7 +86,8 @@ def test_a_page_block_failing_under_another_release_says_so_with_its_line(tmp_pa
         "--codeblocks",
     )
     assert f"holds for torch 1.0; this is torch {RUNNING}" in output
-    assert "page.md:4: printed output differs from the expected-output block" in output
+    # The first expected line that differs, below the python block that starts at line 4.
+    assert "page.md:10: printed output differs from the expected-output block" in output
 
 
 def test_a_tag_that_is_not_a_release_fails_even_when_the_test_passes(tmp_path):
