@@ -27,14 +27,14 @@ def pytest_collection_finish(session):
 
 
 def start_build() -> None:
-    folder = Path(tempfile.mkdtemp(prefix="lr-atlas-site-"))
-    site = folder / "site"
     try:
         # Drawn here, in the process that has torch already; the build then hits the cache.
         draw_figures()
     except SnippetError as error:
-        _build["result"] = SiteBuild(site, str(error), error)
+        _build["result"] = SiteBuild(Path(tempfile.gettempdir()), str(error), error)
         return
+    folder = Path(tempfile.mkdtemp(prefix="lr-atlas-site-"))
+    site = folder / "site"
     log = open(folder / "mkdocs.log", "w+", encoding="utf-8")  # closed at session finish
     # Built as the deploy job builds it: on GitHub Actions, which names the repository.
     process = start_mkdocs_build(ROOT, site, log, GITHUB_REPOSITORY="example/lr-atlas")
