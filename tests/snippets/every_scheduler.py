@@ -11,16 +11,19 @@ from torch.optim import lr_scheduler as L
 SCHEDULERS = sorted(set(L.__all__) - {"LRScheduler"})
 
 
-def make(name: str, optimizer: torch.optim.Optimizer):
-    """A ``name`` scheduler on ``optimizer``; ``ChainedScheduler`` has two children."""
+def make(name: str, optimizer: torch.optim.Optimizer, **extra):
+    """A ``name`` scheduler on ``optimizer``; ``ChainedScheduler`` has two children.
+    ``extra`` (``last_epoch=5``) goes to the outer constructor only."""
     children = {
         "SequentialLR": lambda: L.SequentialLR(
             optimizer,
             [L.LinearLR(optimizer, 0.1, total_iters=3), L.ExponentialLR(optimizer, 0.9)],
             milestones=[3],
+            **extra,
         ),
         "ChainedScheduler": lambda: L.ChainedScheduler(
-            [L.ConstantLR(optimizer, 0.5, total_iters=3), L.ExponentialLR(optimizer, 0.9)]
+            [L.ConstantLR(optimizer, 0.5, total_iters=3), L.ExponentialLR(optimizer, 0.9)],
+            **extra,
         ),
     }
     if name in children:
@@ -42,7 +45,7 @@ def make(name: str, optimizer: torch.optim.Optimizer):
     }
     if name not in arguments:
         raise AssertionError(f"no settings for {name}: add them to every_scheduler.make")
-    return getattr(L, name)(optimizer, **arguments[name])
+    return getattr(L, name)(optimizer, **arguments[name], **extra)
 
 
 def step(scheduler) -> None:
