@@ -86,3 +86,95 @@ def test_last_epoch_n_makes_the_constructor_step_once_to_n_plus_1(name):
     if name == "SequentialLR":
         assert scheduler._schedulers[0].last_epoch == 0
         assert scheduler.get_last_lr() == pytest.approx([0.01])  # LinearLR's start, 0.1 * 0.1
+
+
+def test_every_scheduler_is_a_subclass_of_lr_scheduler():
+    """lr-scheduler.md: "Every scheduler in torch.optim.lr_scheduler is a subclass"."""
+    assert [n for n in SCHEDULERS if not issubclass(getattr(L, n), L.LRScheduler)] == []
+
+
+def test_verbose_was_removed_from_every_scheduler():
+    """pitfalls.md: "`verbose=True` was removed from every scheduler in torch 2.7"."""
+    for name in SCHEDULERS:
+        assert "verbose" not in inspect.signature(getattr(L, name)).parameters, name
+        with pytest.raises(TypeError, match="unexpected keyword argument 'verbose'"):
+            make(name, dummy_optimizer(0.1, momentum=0.9), verbose=True)
+
+
+def test_only_reduce_lr_on_plateau_steps_with_a_metric():
+    """the-example-everyone-copies.md: "the only built-in scheduler whose step() takes a
+    measured metric"."""
+    needs_an_argument = [
+        name
+        for name in SCHEDULERS
+        if any(
+            parameter.default is inspect.Parameter.empty
+            for parameter in list(inspect.signature(getattr(L, name).step).parameters.values())[1:]
+        )
+    ]
+    assert needs_an_argument == ["ReduceLROnPlateau"]
+
+
+EPOCH_DEPRECATED = "The epoch parameter in `scheduler.step()` was not necessary"
+
+
+@pytest.mark.parametrize("name", SCHEDULERS)
+def test_step_with_an_epoch_warns_but_in_warm_restarts_sequential_and_chained_refuse_it(name):
+    """faq.md, pitfalls.md, per-epoch-or-per-batch.md: only CosineAnnealingWarmRestarts takes
+    an epoch without a warning; SequentialLR and ChainedScheduler take no argument at all."""
+    optimizer = dummy_optimizer(0.1, momentum=0.9)
+    scheduler = make(name, optimizer)
+    optimizer.step()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if name in ("SequentialLR", "ChainedScheduler"):
+            with pytest.raises(TypeError, match="takes 1 positional argument but 2 were given"):
+                scheduler.step(2)
+            return
+        if name == "ReduceLROnPlateau":
+            scheduler.step(1.0, 2)
+        else:
+            scheduler.step(2)
+    messages = [str(warning.message) for warning in caught]
+    if name == "CosineAnnealingWarmRestarts":
+        assert messages == []
+    else:
+        assert len(messages) == 1 and messages[0].startswith(EPOCH_DEPRECATED)
+
+
+@pytest.mark.parametrize("name", SCHEDULERS)
+def test_only_one_cycle_lr_refuses_to_run_past_its_end(name):
+    """faq.md: "unlike other schedulers it refuses to run past its end"; one-cycle-lr.md.
+    Every length in every_scheduler.make is at most 20 steps."""
+    optimizer = dummy_optimizer(0.1, momentum=0.9)
+    scheduler = make(name, optimizer)
+    for steps in range(1, 101):
+        optimizer.step()
+        if name != "OneCycleLR":
+            step(scheduler)
+            continue
+        if steps <= 20:
+            step(scheduler)
+        else:
+            with pytest.raises(
+                ValueError,
+                match="Tried to step 21 times. The specified number of total steps is 20",
+            ):
+                step(scheduler)
+            break
+
+
+def test_reduce_lr_on_plateau_writes_the_groups_only_at_a_cut():
+    """parameter-groups.md: schedulers write every group at each step, ReduceLROnPlateau only
+    at a cut: a learning rate set by hand survives its steps until then."""
+    optimizer = dummy_optimizer(0.1, 0.01)
+    scheduler = L.ReduceLROnPlateau(optimizer, patience=2)
+    optimizer.param_groups[1]["lr"] = 0.05
+    for metric in (1.0, 0.9, 0.8):
+        optimizer.step()
+        scheduler.step(metric)
+    assert [group["lr"] for group in optimizer.param_groups] == [0.1, 0.05]
+    for metric in (0.8, 0.8, 0.8):
+        optimizer.step()
+        scheduler.step(metric)
+    assert [group["lr"] for group in optimizer.param_groups] == pytest.approx([0.01, 0.005])
