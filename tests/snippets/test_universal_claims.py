@@ -178,3 +178,14 @@ def test_reduce_lr_on_plateau_writes_the_groups_only_at_a_cut():
         optimizer.step()
         scheduler.step(metric)
     assert [group["lr"] for group in optimizer.param_groups] == pytest.approx([0.01, 0.005])
+
+
+@pytest.mark.parametrize("mode", ["min", "max"])
+def test_the_first_metric_counts_as_an_improvement_unless_it_is_nan(mode):
+    """reduce-lr-on-plateau.md, the formula: b starts at +-inf."""
+    for first, bad_epochs in [(1e30, 0), (-1e30, 0), (float("nan"), 1)]:
+        optimizer = dummy_optimizer(0.1)
+        scheduler = L.ReduceLROnPlateau(optimizer, mode=mode)
+        optimizer.step()
+        scheduler.step(first)
+        assert scheduler.num_bad_epochs == bad_epochs
