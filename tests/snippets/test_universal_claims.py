@@ -81,7 +81,12 @@ def loaded_optimizer(name):
 def test_last_epoch_n_makes_the_constructor_step_once_to_n_plus_1(name):
     """The `last_epoch` row of every reference page that has one; for SequentialLR only its
     own count moves, and its first child starts at its first value (sequential-lr.md)."""
-    scheduler = make(name, loaded_optimizer(name), last_epoch=5)
+    if name == "OneCycleLR":  # it needs more than initial_lr: see the test below
+        optimizer = loaded_optimizer(name)
+    else:  # initial_lr is all the row asks for
+        optimizer = dummy_optimizer(0.1, momentum=0.9)
+        optimizer.param_groups[0]["initial_lr"] = 0.1
+    scheduler = make(name, optimizer, last_epoch=5)
     assert scheduler.last_epoch == 6
     if name == "SequentialLR":
         assert scheduler._schedulers[0].last_epoch == 0
@@ -189,3 +194,13 @@ def test_the_first_metric_counts_as_an_improvement_unless_it_is_nan(mode):
         optimizer.step()
         scheduler.step(first)
         assert scheduler.num_bad_epochs == bad_epochs
+
+
+def test_one_cycle_lr_resumed_with_last_epoch_needs_every_value_it_stores_in_the_groups():
+    """one-cycle-lr.md, the `last_epoch` row: initial_lr alone is not enough."""
+    optimizer = dummy_optimizer(0.1, momentum=0.9)
+    for key in ("initial_lr", "max_lr", "min_lr"):
+        optimizer.param_groups[0][key] = 0.1
+    with pytest.raises(KeyError, match="base_momentum"):
+        L.OneCycleLR(optimizer, max_lr=0.1, total_steps=10, last_epoch=5)
+    assert make("OneCycleLR", loaded_optimizer("OneCycleLR"), last_epoch=5).last_epoch == 6
