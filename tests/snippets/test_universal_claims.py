@@ -204,3 +204,16 @@ def test_one_cycle_lr_resumed_with_last_epoch_needs_every_value_it_stores_in_the
     with pytest.raises(KeyError, match="base_momentum"):
         L.OneCycleLR(optimizer, max_lr=0.1, total_steps=10, last_epoch=5)
     assert make("OneCycleLR", loaded_optimizer("OneCycleLR"), last_epoch=5).last_epoch == 6
+
+
+def test_seven_built_in_schedulers_define_a_closed_form():
+    """write-your-own-scheduler.md names the seven that define _get_closed_form_lr()."""
+    assert [name for name in SCHEDULERS if hasattr(getattr(L, name), "_get_closed_form_lr")] == [
+        "ConstantLR",
+        "CosineAnnealingLR",
+        "ExponentialLR",
+        "LinearLR",
+        "MultiStepLR",
+        "PolynomialLR",
+        "StepLR",
+    ]
