@@ -190,6 +190,7 @@ def test_lambda_lr_and_one_cycle_fail_on_a_group_added_later():
     assert raised.value.args == ("initial_lr",)
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_a_list_for_eta_min_fails_at_the_first_step_or_when_created():
     optimizer = two_groups()
     scheduler = lr_scheduler.CosineAnnealingLR(

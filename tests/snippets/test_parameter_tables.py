@@ -926,13 +926,8 @@ EDGES = [
             "schedulers 2 and the number of milestones to be equal to 0",
         ),
     ),
-    Edge(
-        "sequential-lr",
-        "`milestones`",
-        "[0]",
-        sequential(milestones=(0,)),
-        Accepted(lambda lrs: lrs[0] == 0.1 and lrs[1] == 0.05),
-    ),
+    # A milestone of 0 is left out: torch 2.11 (the GPU machines' release) and 2.13 start a
+    # SequentialLR differently there, and this module runs under both.
     Edge(
         "sequential-lr",
         "`milestones`",
@@ -1041,6 +1036,7 @@ def matches(error: BaseException, outcome) -> bool:
     return type(error) is outcome.error and text == outcome.message
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 @pytest.mark.parametrize("edge", EDGES, ids=str)
 def test_torch_does_what_the_case_says(edge):
     outcome = edge.outcome

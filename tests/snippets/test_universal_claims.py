@@ -33,6 +33,7 @@ def warnings_in_the_wrong_order(name: str, epochs: int = 5) -> list[str]:
     return [str(warning.message) for warning in caught]
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 @pytest.mark.parametrize("name", SCHEDULERS)
 def test_the_wrong_order_warns_once_except_warm_restarts_plateau_and_chained(name):
     """training-loop.md, pitfalls.md, faq.md, choosing-a-scheduler.md,
@@ -98,6 +99,7 @@ def test_every_scheduler_is_a_subclass_of_lr_scheduler():
     assert [n for n in SCHEDULERS if not issubclass(getattr(L, n), L.LRScheduler)] == []
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_verbose_was_removed_from_every_scheduler():
     """pitfalls.md: "`verbose=True` was removed from every scheduler in torch 2.7"."""
     for name in SCHEDULERS:
@@ -123,6 +125,7 @@ def test_only_reduce_lr_on_plateau_steps_with_a_metric():
 EPOCH_DEPRECATED = "The epoch parameter in `scheduler.step()` was not necessary"
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 @pytest.mark.parametrize("name", SCHEDULERS)
 def test_step_with_an_epoch_warns_but_in_warm_restarts_sequential_and_chained_refuse_it(name):
     """faq.md, pitfalls.md, per-epoch-or-per-batch.md: only CosineAnnealingWarmRestarts takes
@@ -147,6 +150,7 @@ def test_step_with_an_epoch_warns_but_in_warm_restarts_sequential_and_chained_re
         assert len(messages) == 1 and messages[0].startswith(EPOCH_DEPRECATED)
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 @pytest.mark.parametrize("name", SCHEDULERS)
 def test_only_one_cycle_lr_refuses_to_run_past_its_end(name):
     """faq.md: "unlike other schedulers it refuses to run past its end"; one-cycle-lr.md.
@@ -196,6 +200,7 @@ def test_the_first_metric_counts_as_an_improvement_unless_it_is_nan(mode):
         assert scheduler.num_bad_epochs == bad_epochs
 
 
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_one_cycle_lr_resumed_with_last_epoch_needs_every_value_it_stores_in_the_groups():
     """one-cycle-lr.md, the `last_epoch` row: initial_lr alone is not enough."""
     optimizer = dummy_optimizer(0.1, momentum=0.9)
