@@ -14,7 +14,10 @@
 # # Learning-rate range test
 #
 # How large may `max_lr` be? The range test (Smith, 2015) answers it empirically: train for
-# a few hundred batches while the learning rate grows exponentially, and watch the loss.
+# a few hundred batches while the learning rate grows, and watch the loss. Smith's sweep
+# raised the rate linearly over a few epochs; the exponential sweep used here, which gives
+# every decade of learning rates the same number of batches, is the one fastai's learning
+# rate finder made popular.
 # While the rate is too small, the loss barely moves; in a good range it falls fast; past
 # the limit it explodes. `max_lr` is taken from the falling part, below the explosion.
 #

@@ -144,3 +144,39 @@ def test_neither_schedulers_get_last_lr_follows_the_other():
     assert warmup.get_last_lr() == pytest.approx([0.1], rel=1e-12)
     assert plateau_before == pytest.approx([0.01], rel=1e-12)
     assert plateau.get_last_lr() == [optimizer.param_groups[0]["lr"]]
+
+
+def test_plateau_schedulers_given_different_metrics_cut_at_different_epochs():
+    # Two ranks of a distributed run, each stepping its own scheduler with its own shard's
+    # validation loss: the LRs part ways. Given the same (all-reduced) metric they agree.
+    rank_losses = [[1.0, 0.9, 0.9, 0.9, 0.9, 0.9], [1.0, 0.9, 0.8, 0.7, 0.7, 0.7]]
+    for metrics in (rank_losses, [[(a + b) / 2 for a, b in zip(*rank_losses)]] * 2):
+        lrs = []
+        for losses in metrics:
+            optimizer = dummy_optimizer(0.1)
+            scheduler = lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=2)
+            for loss in losses:
+                optimizer.step()
+                scheduler.step(loss)
+            lrs.append(scheduler.get_last_lr())
+        assert (lrs[0] == lrs[1]) == (metrics is not rank_losses)
+
+
+def test_warm_restarts_with_t_mult_2_are_low_only_at_the_end_of_a_cycle():
+    scheduler = lr_scheduler.CosineAnnealingWarmRestarts(dummy_optimizer(0.1), T_0=100, T_mult=2)
+    lrs = lrs_used(scheduler, 1500)
+    cycles = [(0, 100), (100, 300), (300, 700), (700, 1500)]  # [start, end) of each cycle
+    assert all(lrs[end - 1] < 1e-4 for _, end in cycles)  # after 100, 300, 700, 1500 steps
+    assert all(lrs[start] == 0.1 for start, _ in cycles)  # each restart is at the top
+    for step, lr in enumerate(lrs):
+        start, end = next((s, e) for s, e in cycles if s <= step < e)
+        if lr < 0.01:  # a tenth of the peak: only in the last quarter of a cycle
+            assert (step - start) / (end - start) >= 0.75
+
+
+def test_inverse_square_root_never_gets_below_its_formula():
+    warmup = 100
+    factor = lambda t: min((t + 1) / warmup, (warmup / (t + 1)) ** 0.5)  # noqa: E731
+    lrs = lrs_used(lr_scheduler.LambdaLR(dummy_optimizer(0.1), factor), 700)
+    assert lrs[299] == pytest.approx(0.1 * (100 / 300) ** 0.5, rel=1e-12)
+    assert min(lrs[warmup:]) == pytest.approx(0.1 * (100 / 700) ** 0.5, rel=1e-12)

@@ -4,6 +4,7 @@ import math
 
 import pytest
 import torch
+from torch import nn
 from torch.optim import lr_scheduler
 
 
@@ -187,3 +188,66 @@ def test_lambda_lr_and_one_cycle_fail_on_a_group_added_later():
     with pytest.raises(KeyError) as raised:
         add_group_later(lambda opt: lr_scheduler.OneCycleLR(opt, 0.1, total_steps=10))
     assert raised.value.args == ("initial_lr",)
+
+
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
+def test_a_list_for_eta_min_fails_at_the_first_step_or_when_created():
+    optimizer = two_groups()
+    scheduler = lr_scheduler.CosineAnnealingLR(
+        optimizer, T_max=30, eta_min=[1e-4, 1e-3]
+    )  # accepted
+    optimizer.step()
+    with pytest.raises(
+        TypeError, match=r"^unsupported operand type\(s\) for -: 'float' and 'list'$"
+    ):
+        scheduler.step()
+    with pytest.raises(ValueError, match=r"^Expected float or int eta_min, but got \[0\.0001"):
+        lr_scheduler.CosineAnnealingWarmRestarts(two_groups(), T_0=30, eta_min=[1e-4, 1e-3])
+
+
+def train_backbone_and_head(freeze: bool, epochs: int = 3, unfreeze_for: int = 1):
+    """The page's three epochs with the backbone's group at LR 0 (frozen or not), then
+    ``unfreeze_for`` epochs at its full LR; returns the backbone's first Linear layer."""
+    torch.manual_seed(0)
+    backbone = nn.Sequential(nn.Linear(8, 8), nn.BatchNorm1d(8))
+    head = nn.Linear(8, 1)
+    optimizer = torch.optim.AdamW(
+        [{"params": backbone.parameters()}, {"params": head.parameters()}], lr=0.01
+    )
+    scheduler = lr_scheduler.LambdaLR(
+        optimizer, [lambda epoch: 0.0 if epoch < epochs else 1.0, lambda epoch: 1.0]
+    )
+    if freeze:
+        backbone.requires_grad_(False)
+        backbone.eval()
+    for epoch in range(epochs + unfreeze_for):
+        if epoch == epochs and freeze:
+            backbone.requires_grad_(True)
+            backbone.train()
+        x, y = torch.randn(16, 8), torch.randn(16, 1)
+        loss = nn.functional.mse_loss(head(backbone(x)), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+    return backbone, optimizer
+
+
+def test_a_group_at_lr_0_fills_adamw_moments_that_the_first_real_update_uses():
+    at_zero, optimizer = train_backbone_and_head(freeze=False, unfreeze_for=0)
+    state = optimizer.state[at_zero[0].weight]
+    assert int(state["step"]) == 3
+    assert state["exp_avg"].abs().sum() > 0 and state["exp_avg_sq"].abs().sum() > 0
+    # The first update at the full LR differs from that of a really frozen backbone, whose
+    # AdamW state starts at that update (the same data is drawn in both runs).
+    at_zero, _ = train_backbone_and_head(freeze=False)
+    frozen, optimizer = train_backbone_and_head(freeze=True)
+    assert int(optimizer.state[frozen[0].weight]["step"]) == 1
+    assert not torch.allclose(at_zero[0].weight, frozen[0].weight)
+
+
+def test_model_train_puts_a_frozen_batchnorm_back_into_training_mode():
+    model = nn.Sequential(nn.Linear(8, 8), nn.BatchNorm1d(8))
+    model[1].eval()
+    model.train()  # as a training loop does at the start of every epoch
+    assert model[1].training

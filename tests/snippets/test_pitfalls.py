@@ -176,6 +176,11 @@ MESSAGES = {
         ZeroDivisionError,
         "float division by zero",
     ),
+    "CosineAnnealingLR(eta_min=[0.001])": (
+        step_at_once(sched.CosineAnnealingLR, T_max=10, eta_min=[0.001]),
+        TypeError,
+        "unsupported operand type(s) for -: 'float' and 'list'",
+    ),
     "MultiStepLR(milestones=30)": (
         lambda: sched.MultiStepLR(dummy_optimizer(0.1), 30),
         TypeError,

@@ -84,8 +84,9 @@ def test_the_constructor_checks_decay_and_the_state_keeps_it(route_1):
     assert scheduler.state_dict()["decay"] == 0.5
 
 
-@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
-def test_only_the_deprecated_step_epoch_calls_the_closed_form(route_1):
+def with_closed_form(route_1):
+    """The page's InverseTimeLR with a closed form that counts its calls."""
+
     class WithClosedForm(route_1["InverseTimeLR"]):
         calls = 0
 
@@ -93,16 +94,63 @@ def test_only_the_deprecated_step_epoch_calls_the_closed_form(route_1):
             WithClosedForm.calls += 1
             return [base_lr / (1 + self.decay * self.last_epoch) for base_lr in self.base_lrs]
 
-    scheduler = WithClosedForm(sgd(), decay=0.5)
+    return WithClosedForm
+
+
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
+def test_a_plain_loop_never_calls_the_closed_form_the_deprecated_step_epoch_does(route_1):
+    closed_form_class = with_closed_form(route_1)
+    scheduler = closed_form_class(sgd(), decay=0.5)
     drive(scheduler, steps=5)
-    assert WithClosedForm.calls == 0
+    assert closed_form_class.calls == 0
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         scheduler.step(10)
-    assert WithClosedForm.calls == 1
+    assert closed_form_class.calls == 1
     assert scheduler.get_last_lr() == pytest.approx([inverse_time(10)], rel=1e-12)
     assert [w.category for w in caught] == [UserWarning]
     assert "deprecated" in str(caught[0].message)
+
+
+def test_sequential_lr_calls_the_closed_form_at_every_milestone(route_1):
+    closed_form_class = with_closed_form(route_1)
+    optimizer = sgd()
+    L = torch.optim.lr_scheduler
+    scheduler = L.SequentialLR(
+        optimizer,
+        [
+            L.LinearLR(optimizer, start_factor=0.5, total_iters=3),
+            closed_form_class(optimizer, decay=0.5),
+            L.ConstantLR(optimizer, factor=0.5, total_iters=2),
+            closed_form_class(optimizer, decay=0.5),
+        ],
+        milestones=[3, 8, 12],
+    )
+    used = drive(scheduler, steps=20)
+    assert closed_form_class.calls == 2  # at the milestones 3 and 12, none between
+    assert used[3] == pytest.approx(0.1, rel=1e-12)
+    assert used[12:] == pytest.approx([inverse_time(t) for t in range(8)], rel=1e-12)
+
+
+def test_without_a_closed_form_the_decay_after_a_warm_up_runs_four_percent_low(route_1):
+    results = {}
+    for name, decay_class in [
+        ("chainable", route_1["InverseTimeLR"]),
+        ("closed form", with_closed_form(route_1)),
+    ]:
+        optimizer = sgd()
+        L = torch.optim.lr_scheduler
+        scheduler = L.SequentialLR(
+            optimizer,
+            [L.LinearLR(optimizer, 0.01, total_iters=24), decay_class(optimizer, decay=0.5)],
+            milestones=[24],
+        )
+        results[name] = drive(scheduler, steps=60)[24:]
+    last_warmup = 0.1 * (0.01 + 0.99 * 23 / 24)
+    assert results["closed form"] == pytest.approx([inverse_time(t) for t in range(36)], rel=1e-12)
+    ratios = [low / right for low, right in zip(results["chainable"], results["closed form"])]
+    assert ratios == pytest.approx([last_warmup / 0.1] * 36, rel=1e-12)
+    assert 1 - ratios[0] == pytest.approx(0.04125, rel=1e-12)  # "4.1% low" on the page
 
 
 def test_lambda_lr_matches_the_formula_by_hand():
