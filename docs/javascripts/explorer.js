@@ -589,6 +589,272 @@
     },
   };
 
+
+  // ---------------------------------------------------------------- modern schedules
+
+  /*
+   * The schedules of docs/modern/: Hugging Face's warm-up-then-decay recipes, built from
+   * torch.optim.lr_scheduler parts inside a SequentialLR. Each child mirrors torch's own
+   * arithmetic: `init` is its LR when created first, `reset` its closed form at step 0 when
+   * SequentialLR hands over to it at a milestone, `next(k, lr)` its chainable step k >= 1.
+   */
+  const Child = {
+    constant: (factor) => {
+      checkConstantFactor(factor);
+      const total = 5; // ConstantLR's default total_iters
+      return {
+        code: ["ConstantLR", [`factor=${pyFloat(factor)}`, ...(factor === 0 ? ["total_iters=1"] : [])]],
+        total: factor === 0 ? 1 : total,
+        init: (base) => base * factor,
+        reset(base) {
+          return base * (factor + (0 >= this.total ? 1 : 0) * (1 - factor));
+        },
+        next(k, lr) {
+          return k !== this.total ? lr : lr * div(1.0, factor);
+        },
+      };
+    },
+    linear: (start, end, total, startText) => {
+      checkLinearFactors(start, end);
+      return {
+        code: ["LinearLR", [`start_factor=${startText || pyFloat(start)}`, `end_factor=${pyFloat(end)}`, `total_iters=${total}`]],
+        init: (base) => base * start,
+        reset: (base) => base * (start + div((end - start) * Math.min(total, 0), total)),
+        next: (k, lr) => linearNext(lr, k, start, end, total),
+      };
+    },
+    cosine: (tMax, etaMin, etaText) => {
+      let base = null;
+      return {
+        code: ["CosineAnnealingLR", [`T_max=${tMax}`, `eta_min=${etaText || pyFloat(etaMin)}`]],
+        init: (b) => (base = b),
+        reset: (b) => {
+          base = b;
+          return etaMin + ((b - etaMin) * (1 + Math.cos(div(Math.PI * 0, tMax)))) / 2;
+        },
+        next: (k, lr) => cosineNext(lr, k, base, tMax, etaMin),
+      };
+    },
+    restarts: (t0) => {
+      let base = null;
+      let tCur = 0;
+      const at = () => (0.0 + ((base - 0.0) * (1 + Math.cos((Math.PI * tCur) / t0))) / 2);
+      return {
+        code: ["CosineAnnealingWarmRestarts", [`T_0=${t0}`]],
+        init: (b) => ((base = b), (tCur = 0), b),
+        reset: (b) => ((base = b), at()),
+        next: () => {
+          tCur += 1;
+          if (tCur >= t0) tCur -= t0;
+          return at();
+        },
+      };
+    },
+    polynomial: (total, power) => ({
+      code: ["PolynomialLR", [`total_iters=${total}`, `power=${pyFloat(power)}`]],
+      init: (base) => base,
+      reset: (base) => base * pow(1.0 - tdiv(Math.min(total, 0), total), power),
+      next: (k, lr) => {
+        if (k > total) return lr;
+        return lr * pow(div(1.0 - tdiv(k, total), 1.0 - tdiv(k - 1, total)), power);
+      },
+    }),
+    lambda: (fn, python) => {
+      let base = null;
+      return {
+        code: ["LambdaLR", [python]],
+        init: (b) => (base = b) * fn(0),
+        reset: (b) => (base = b) * fn(0),
+        next: (k) => base * fn(k),
+      };
+    },
+  };
+
+  function wholeSteps(p, ...names) {
+    for (const name of names) {
+      if (!isInt(p[name]) || p[name] < 0) throw new InputError(`${name}: a whole number of steps, 0 or more.`);
+    }
+  }
+
+  /** Hugging Face's warm-up from 0: lr * t / warmup_steps at step t, as [start, name, child]. */
+  function warmupFromZero(w) {
+    if (w === 0) return [];
+    const phases = [[0, "zero", Child.constant(0.0)]];
+    if (w === 1) return [...phases, [1, "hold", Child.constant(1.0)]];
+    return [...phases, [1, "warmup", Child.linear(1 / w, 1.0, w - 1, `1 / ${w}`)]];
+  }
+
+  /** A SequentialLR of phases [start, name, child], the first starting at 0; one phase alone is itself. */
+  function sequence(p, steps, phases) {
+    sgd(p.lr);
+    const starts = phases.map(([start]) => start);
+    const active = (t) => {
+      let i = 0;
+      while (i + 1 < starts.length && starts[i + 1] <= t) i++;
+      return i;
+    };
+    let k = 0;
+    return record(
+      steps,
+      () => phases[active(0)][2].init(p.lr),
+      (t, lr) => {
+        const i = active(t);
+        if (i > 0 && starts[i] === t) {
+          k = 0;
+          return phases[i][2].reset(p.lr);
+        }
+        k += 1;
+        return phases[i][2].next(k, lr);
+      }
+    );
+  }
+
+  function sequenceCode(phases) {
+    const build = (name, [cls, args]) => call(`${name} = ${S}.${cls}`, ["optimizer", ...args]);
+    if (phases.length === 1) return [build("scheduler", phases[0][2].code)];
+    const lines = phases.map(([, name, child]) => build(name, child.code));
+    const names = phases.map(([, name]) => name).join(", ");
+    const milestones = phases.slice(1).map(([start]) => start).join(", ");
+    lines.push(call(`scheduler = ${S}.SequentialLR`, ["optimizer", `[${names}]`, `milestones=[${milestones}]`]));
+    return lines;
+  }
+
+  const MODERN = {
+    WarmupLinearDecay: (p) => {
+      wholeSteps(p, "warmup_steps", "total_steps");
+      const w = p.warmup_steps;
+      return [...warmupFromZero(w), [w, "decay", Child.linear(1.0, 0.0, p.total_steps - w)]];
+    },
+    WarmupCosineMinLR: (p) => {
+      wholeSteps(p, "warmup_steps", "total_steps");
+      const w = p.warmup_steps;
+      const etaMin = p.min_lr_rate * p.lr;
+      const decay = Child.cosine(p.total_steps - w, etaMin, `${pyFloat(p.min_lr_rate)} * ${pyFloat(p.lr)}`);
+      return [...warmupFromZero(w), [w, "decay", decay]];
+    },
+    WarmupCosineHardRestarts: (p) => {
+      wholeSteps(p, "warmup_steps", "total_steps");
+      const w = p.warmup_steps;
+      const length = p.total_steps - w;
+      if (!isInt(p.num_cycles) || p.num_cycles < 1 || length % p.num_cycles !== 0) {
+        throw new InputError("num_cycles: a whole number that divides total_steps - warmup_steps, so that every cycle has whole steps.");
+      }
+      return [...warmupFromZero(w), [w, "decay", Child.restarts(length / p.num_cycles)]];
+    },
+    WarmupPolynomialDecay: (p) => {
+      wholeSteps(p, "warmup_steps", "total_steps");
+      const w = p.warmup_steps;
+      const n = p.total_steps - w;
+      let decay;
+      if (p.lr_end === 0) decay = Child.polynomial(n, p.power);
+      else if (p.power === 1) decay = Child.linear(1.0, div(p.lr_end, p.lr), n, null);
+      else {
+        const [lr, end, power] = [p.lr, p.lr_end, p.power].map((x) => pyFloat(x));
+        decay = Child.lambda(
+          (k) => div((p.lr - p.lr_end) * pow(1 - tdiv(Math.min(k, n), n), p.power) + p.lr_end, p.lr),
+          `lambda step: ((${lr} - ${end}) * (1 - min(step, ${n}) / ${n}) ** ${power} + ${end}) / ${lr}`
+        );
+      }
+      return [...warmupFromZero(w), [w, "decay", decay]];
+    },
+    WarmupStableDecay: (p) => {
+      wholeSteps(p, "warmup_steps", "stable_steps", "decay_steps");
+      const [w, s, d, r] = [p.warmup_steps, p.stable_steps, p.decay_steps, p.min_lr_ratio];
+      let phases = r === 0 ? warmupFromZero(w) : w ? [[0, "warmup", Child.linear(r, 1.0, w)]] : [];
+      if (!phases.length && s > 0) phases = [[0, "stable", Child.constant(1.0)]];
+      let decay;
+      if (p.decay_type === "linear") decay = Child.linear(1.0, r, d);
+      else if (p.decay_type === "cosine") decay = Child.cosine(d, r * p.lr, `${pyFloat(r)} * ${pyFloat(p.lr)}`);
+      else if (p.decay_type === "1-sqrt") {
+        decay = Child.lambda(
+          (k) => r + (1 - r) * (1 - Math.sqrt(tdiv(k, d))),
+          `lambda step: ${pyFloat(r)} + (1 - ${pyFloat(r)}) * (1 - (step / ${d}) ** 0.5)`
+        );
+      } else throw new InputError("decay_type: linear, cosine or 1-sqrt.");
+      return [...phases, [w + s, "cooldown", decay]];
+    },
+    WarmupInverseSqrt: (p) => {
+      wholeSteps(p, "warmup_steps", "timescale", "total_steps", "cooldown_steps");
+      const w = p.warmup_steps;
+      const tau = p.timescale;
+      if (tau < 1) throw new InputError("timescale: a whole number of steps, 1 or more.");
+      const factor = (k) => Math.pow(tdiv(tau, k + tau), 0.5);
+      const phases = [
+        ...warmupFromZero(w),
+        [w, "decay", Child.lambda(factor, `lambda step: (${tau} / (step + ${tau})) ** 0.5`)],
+      ];
+      if (p.cooldown_steps > 0) {
+        const start = p.total_steps - p.cooldown_steps;
+        if (start <= w) throw new InputError("cooldown_steps: the cool-down must start after the warm-up.");
+        phases.push([start, "cooldown", Child.linear(factor(start - w), 0.0, p.cooldown_steps)]);
+      }
+      return phases;
+    },
+  };
+
+  for (const [name, phasesOf] of Object.entries(MODERN)) {
+    Schedules[name] = (p, steps) => {
+      sgd(p.lr);
+      return sequence(p, steps, phasesOf(p));
+    };
+  }
+
+  const STEPS = (name, hint) => ({ name, type: "int", min: 0, max: "steps", hint });
+  const TOTAL = { name: "total_steps", type: "int", min: 1, max: "steps", fromSteps: fitSteps, hint: "the run's optimizer steps" };
+  const MODERN_SPEC = {
+    WarmupLinearDecay: {
+      label: "Linear warm-up, linear decay to 0 (Hugging Face's default)",
+      page: "linear-decay",
+      params: [LR, STEPS("warmup_steps", "from 0 at step 0"), TOTAL],
+      example: { lr: 0.01, warmup_steps: 16, total_steps: 160, steps: 160 },
+    },
+    WarmupCosineMinLR: {
+      label: "Linear warm-up, cosine to a minimum-LR ratio",
+      page: "cosine-to-min-lr",
+      params: [LR, STEPS("warmup_steps"), TOTAL, { name: "min_lr_rate", type: "float", min: 0, max: 1, step: 0.01, hint: "the floor as a ratio of lr" }],
+      example: { lr: 0.01, warmup_steps: 16, total_steps: 160, min_lr_rate: 0.1, steps: 160 },
+    },
+    WarmupCosineHardRestarts: {
+      label: "Linear warm-up, cosine with hard restarts",
+      page: "cosine-hard-restarts",
+      params: [LR, STEPS("warmup_steps"), TOTAL, { name: "num_cycles", type: "int", min: 1, max: 10, hint: "must divide total_steps - warmup_steps" }],
+      example: { lr: 0.01, warmup_steps: 16, total_steps: 160, num_cycles: 4, steps: 160 },
+    },
+    WarmupPolynomialDecay: {
+      label: "Linear warm-up, polynomial decay to an end LR",
+      page: "polynomial-decay",
+      params: [
+        LR, STEPS("warmup_steps"), TOTAL,
+        { name: "power", type: "float", min: 0.1, max: 5, step: 0.1 },
+        { name: "lr_end", type: "float", number: true, hint: "0: PolynomialLR; power 1: LinearLR; else LambdaLR" },
+      ],
+      example: { lr: 0.01, warmup_steps: 16, total_steps: 160, power: 2.0, lr_end: 0.0, steps: 160 },
+    },
+    WarmupStableDecay: {
+      label: "Warm-up, stable, decay (WSD)",
+      page: "warmup-stable-decay",
+      params: [
+        LR, STEPS("warmup_steps"),
+        { name: "stable_steps", type: "int", min: 0, max: "steps", fromSteps: (s) => Math.max(0, s - 48) },
+        STEPS("decay_steps", "the cool-down"),
+        { name: "decay_type", type: "choice", choices: ["linear", "cosine", "1-sqrt"] },
+        { name: "min_lr_ratio", type: "float", min: 0, max: 1, step: 0.01 },
+      ],
+      example: { lr: 0.01, warmup_steps: 16, stable_steps: 112, decay_steps: 32, decay_type: "linear", min_lr_ratio: 0.0, steps: 160 },
+    },
+    WarmupInverseSqrt: {
+      label: "Linear warm-up, inverse square root (and a cool-down)",
+      page: "inverse-sqrt",
+      params: [
+        LR, STEPS("warmup_steps"),
+        { name: "timescale", type: "int", min: 1, max: "steps", hint: "Hugging Face's default: warmup_steps" },
+        TOTAL, STEPS("cooldown_steps", "0: no cool-down"),
+      ],
+      example: { lr: 0.01, warmup_steps: 16, timescale: 16, total_steps: 160, cooldown_steps: 32, steps: 160 },
+    },
+  };
+  for (const [name, spec] of Object.entries(MODERN_SPEC)) SPEC[name] = { ...spec, section: "modern" };
+
   const MAX_STEPS = 5000;
 
   /** The parameters a configuration shows: the factor function picks its own. */
@@ -697,7 +963,8 @@
         lines.push(call(`scheduler = ${S}.ChainedScheduler`, ["[constant, decay]", "optimizer=optimizer"]));
         break;
       default:
-        throw new InputError(`Unknown scheduler ${name}`);
+        if (!MODERN[name]) throw new InputError(`Unknown scheduler ${name}`);
+        lines.push(...sequenceCode(MODERN[name](p)));
     }
     lines.push("# after each optimizer.step(): scheduler.step()");
     return lines.join("\n");
@@ -826,6 +1093,9 @@
     "StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR",
     "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR",
     "LambdaLR", "MultiplicativeLR", "SequentialLR", "ChainedScheduler",
+    // the modern schedules (docs/modern/): torch parts in a SequentialLR
+    "WarmupLinearDecay", "WarmupCosineMinLR", "WarmupCosineHardRestarts", "WarmupPolynomialDecay",
+    "WarmupStableDecay", "WarmupInverseSqrt",
   ];
   const PRESET_LABEL = {
     SequentialLR: "SequentialLR (LinearLR, then CosineAnnealingLR)",
@@ -1006,7 +1276,7 @@
       const select = el("select", {
         id: id("scheduler"), "data-role": "scheduler", "aria-label": `Scheduler of configuration ${config.slot}`,
       });
-      for (const name of ORDER) select.append(el("option", { value: name, text: PRESET_LABEL[name] || name }));
+      for (const name of ORDER) select.append(el("option", { value: name, text: PRESET_LABEL[name] || SPEC[name].label || name }));
       select.append(el("option", { value: "ReduceLROnPlateau", disabled: true, text: "ReduceLROnPlateau (needs a metric; see below)" }));
       select.value = config.name;
       select.addEventListener("change", () => {
@@ -1039,7 +1309,7 @@
         "p",
         { className: "lr-explorer__hint" },
         "Reference: ",
-        el("a", { href: `../schedulers/${spec.page}/`, text: `${config.name} page` }),
+        el("a", { href: `../${spec.section || "schedulers"}/${spec.page}/`, text: `${spec.label ? spec.label.split(" (")[0] : config.name} page` }),
         spec.momentum ? ` · ${spec.momentum}` : ""
       );
 

@@ -3,23 +3,26 @@
 import math
 
 import pytest
-from hugging_face import assert_same_lrs, cosine_hard_restarts, hf
+from compositions import assert_same_lrs, cosine_hard_restarts
 from schedules import dummy_optimizer, lrs_used
 from torch.optim.lr_scheduler import ConstantLR, CosineAnnealingWarmRestarts, LinearLR
 
 LR, WARMUP, TOTAL, CYCLES = 1e-2, 16, 160, 4
 
 
-def hf_restarts(optimizer, warmup, total, cycles):
-    return hf.get_cosine_with_hard_restarts_schedule_with_warmup(
-        optimizer, warmup, total, num_cycles=cycles
-    )
+def formula(step):
+    """The page's formula."""
+    if step < WARMUP:
+        return LR * step / WARMUP
+    progress = (step - WARMUP) / (TOTAL - WARMUP)
+    return LR * (1 + math.cos(math.pi * (CYCLES * progress % 1))) / 2
 
 
-def test_snippet_equals_get_cosine_with_hard_restarts_schedule_with_warmup(snippet):
+def test_snippet_is_the_composition_and_follows_the_formula(snippet):
     run = snippet("modern_cosine_hard_restarts")
-    theirs = lrs_used(hf_restarts(dummy_optimizer(LR), WARMUP, TOTAL, CYCLES), TOTAL)
-    assert_same_lrs(run.lrs, theirs)
+    ours = lrs_used(cosine_hard_restarts(dummy_optimizer(LR), WARMUP, TOTAL, CYCLES), TOTAL)
+    assert_same_lrs(run.lrs, ours)
+    assert_same_lrs(run.lrs, [formula(step) for step in range(TOTAL)])
     children = run.scheduler._schedulers
     assert [type(c) for c in children] == [ConstantLR, LinearLR, CosineAnnealingWarmRestarts]
     assert children[2].T_0 == run.namespace["cycle_steps"] == 36
@@ -30,30 +33,3 @@ def test_snippet_restarts_at_the_peak_every_cycle(snippet):
     restarts = [step for step in range(WARMUP, TOTAL) if lrs[step] == pytest.approx(LR, rel=1e-12)]
     assert restarts == [16, 52, 88, 124]
     assert lrs[51] == pytest.approx(LR / 2 * (1 + math.cos(math.pi * 35 / 36)), rel=1e-12)
-
-
-@pytest.mark.parametrize(
-    "warmup, total, cycles", [(16, 160, 4), (10, 100, 3), (5, 45, 4), (1, 21, 5), (0, 30, 1)]
-)
-def test_composition_equals_transformers_when_the_cycles_divide_the_decay(warmup, total, cycles):
-    ours = lrs_used(cosine_hard_restarts(dummy_optimizer(LR), warmup, total, cycles), total)
-    theirs = lrs_used(hf_restarts(dummy_optimizer(LR), warmup, total, cycles), total)
-    assert_same_lrs(ours, theirs)
-
-
-def test_cycles_that_do_not_divide_the_decay_restart_between_steps():
-    # 10 decay steps in 3 cycles: a cycle of 3.33 steps, which no T_0 can be.
-    theirs = lrs_used(hf_restarts(dummy_optimizer(LR), 0, 10, 3), 10)
-    restarts = [step for step, lr in enumerate(theirs) if lr == pytest.approx(LR, rel=1e-12)]
-    assert restarts == [0]  # step 4 and 7 start 0.2 and 0.1 of the way into a cycle
-    assert theirs[4] == pytest.approx(LR / 2 * (1 + math.cos(math.pi * 0.2)), rel=1e-12)
-    with pytest.raises(ValueError, match="whole number of steps"):
-        cosine_hard_restarts(dummy_optimizer(LR), 0, 10, 3)
-
-
-def test_past_the_end_hugging_face_holds_zero_and_the_restarts_go_on():
-    ours = lrs_used(cosine_hard_restarts(dummy_optimizer(LR), 2, 10, 2), 14)
-    theirs = lrs_used(hf_restarts(dummy_optimizer(LR), 2, 10, 2), 14)
-    assert theirs[10:] == [0.0] * 4
-    expected = [LR / 2 * (1 + math.cos(math.pi * k / 4)) for k in range(4)]
-    assert ours[10:] == pytest.approx(expected, rel=1e-12)  # a third cycle begins

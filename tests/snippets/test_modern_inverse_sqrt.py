@@ -1,7 +1,7 @@
 """snippets/modern_inverse_sqrt.py: warm-up, 1/sqrt decay, and a linear cool-down to zero."""
 
 import pytest
-from hugging_face import assert_same_lrs, hf, inverse_sqrt
+from compositions import assert_same_lrs, inverse_sqrt
 from schedules import dummy_optimizer, lrs_used
 from torch.optim.lr_scheduler import ConstantLR, LambdaLR, LinearLR
 
@@ -19,11 +19,11 @@ def expected_lr(step):
     return LR * reached * (1 - (step - start) / COOLDOWN)
 
 
-def test_snippet_equals_get_inverse_sqrt_schedule_until_the_cool_down(snippet):
+def test_snippet_is_the_composition_until_the_cool_down(snippet):
     run = snippet("modern_inverse_sqrt")
     start = run.namespace["cooldown_start"]
     assert start == TOTAL - COOLDOWN
-    theirs = lrs_used(hf.get_inverse_sqrt_schedule(dummy_optimizer(LR), WARMUP), TOTAL)
+    theirs = lrs_used(inverse_sqrt(dummy_optimizer(LR), WARMUP), TOTAL)
     assert_same_lrs(run.lrs[:start], theirs[:start])
     assert run.lrs[start] == pytest.approx(theirs[start], rel=1e-12)  # the cool-down's step 0
     assert run.lrs[-1] < theirs[-1] / 20
@@ -35,13 +35,3 @@ def test_snippet_follows_the_formula_with_its_cool_down(snippet):
     lrs = snippet("modern_inverse_sqrt").lrs
     assert lrs == pytest.approx([expected_lr(step) for step in range(TOTAL)], rel=1e-12, abs=0)
     assert lrs[4 * WARMUP] == pytest.approx(LR / 2, rel=1e-12)  # a quarter: (1/4) ** 0.5
-
-
-@pytest.mark.parametrize(
-    "warmup, timescale, steps",
-    [(16, None, 160), (10, 25, 100), (0, None, 50), (1, None, 30), (4000, None, 10_000)],
-)
-def test_composition_equals_transformers(warmup, timescale, steps):
-    ours = lrs_used(inverse_sqrt(dummy_optimizer(LR), warmup, timescale), steps)
-    theirs = lrs_used(hf.get_inverse_sqrt_schedule(dummy_optimizer(LR), warmup, timescale), steps)
-    assert_same_lrs(ours, theirs)

@@ -1,21 +1,17 @@
-"""Hugging Face's schedule functions and the plain-torch compositions that equal them.
+"""The modern schedules (docs/modern/) as torch.optim.lr_scheduler parts, written once.
 
-``transformers`` is imported offline (``HF_HUB_OFFLINE=1``: no test may touch the network);
-importing it emits no warning, which the suite's ``filterwarnings = error`` would turn into a
-failure. The compositions are written here once, independently of the snippets, so that a
-snippet, its page and the explorer are each checked against the same two references:
-transformers' own function, and these ``torch.optim.lr_scheduler`` parts.
+Each function builds, for any parameters, the composition a snippet builds for its own: the
+snippet tests check a snippet against it, and tests/libraries/test_transformers.py checks it
+against Hugging Face's function of the same name at every step. Only torch here, so the
+snippet tests keep running on the GPU machine, which has no transformers.
 
 Every length counts optimizer steps (``scheduler.step()`` calls, one per batch).
 """
 
 import math
-import os
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-import pytest  # noqa: E402
-from torch.optim.lr_scheduler import (  # noqa: E402
+import pytest
+from torch.optim.lr_scheduler import (
     ConstantLR,
     CosineAnnealingLR,
     CosineAnnealingWarmRestarts,
@@ -24,10 +20,9 @@ from torch.optim.lr_scheduler import (  # noqa: E402
     PolynomialLR,
     SequentialLR,
 )
-from transformers import optimization as hf  # noqa: E402, F401 (the test modules use it)
 
-# Relative tolerance of every comparison with transformers, unless a test states another
-# and why: torch's chainable forms round a little differently from a closed form.
+# Relative tolerance of every comparison with transformers or a formula, unless a test states
+# another and why: torch's chainable forms round a little differently from a closed form.
 REL = 1e-12
 
 
