@@ -27,6 +27,8 @@ os.environ.setdefault("JUPYTER_CONFIG_DIR", str(_CACHE / "jupyter"))
 os.environ.setdefault("JUPYTER_RUNTIME_DIR", str(_CACHE / "jupyter-runtime"))
 os.environ.setdefault("IPYTHONDIR", str(_CACHE / "ipython"))
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Pages and tests import transformers; no test may reach the network (the Hub) through it.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 REQUIRE_GPU = os.environ.get("REQUIRE_GPU") == "1"
