@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from runner.figures import FIGURES_DIR, OVERVIEW, draw_figures
+from runner.figures import FIGURES_DIR, MODERN_OVERVIEW, OVERVIEW, draw_figures
 from runner.snippets import SnippetError, discover, display_path
 
 
@@ -23,7 +23,7 @@ def main(argv=None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - start
-    rerun = {figure.stem.removesuffix("-dark") for figure in drawn} - {OVERVIEW}
+    rerun = {figure.stem.removesuffix("-dark") for figure in drawn} - {OVERVIEW, MODERN_OVERVIEW}
     for figure in drawn:
         print(f"drew {display_path(figure)}")
     print(

@@ -2,6 +2,7 @@
 
 snippet --run--> Recording (``<name>.json``: the snippet's own ``lrs``) --draw--> ``<name>.svg``
 all main recordings --draw--> ``overview.svg`` (small multiples, one panel per scheduler)
+all ``modern_*`` recordings --draw--> ``modern-overview.svg`` (one panel per modern schedule)
 
 The curves are the snippets' own ``lrs``: no figure re-implements a schedule.
 
@@ -28,6 +29,9 @@ from runner.snippets import ROOT, discover, run_snippet
 FIGURES_DIR = ROOT / "generated" / "figures"
 KEYS_FILE = "cache-keys.json"
 OVERVIEW = "overview"
+# docs/modern/: the snippets named modern_<schedule>.py, drawn together on their own overview
+MODERN_PREFIX = "modern_"
+MODERN_OVERVIEW = "modern-overview"
 RUNNER_DIR = Path(__file__).resolve().parent
 
 
@@ -68,6 +72,19 @@ class Recording:
     def is_main_example(self) -> bool:
         """``step_lr.py`` running a StepLR is the StepLR example; variants are not."""
         return self.name == snake_case(self.scheduler)
+
+    @property
+    def is_modern_schedule(self) -> bool:
+        """``modern_warmup_stable_decay.py`` is the WSD example of docs/modern/."""
+        return self.name.startswith(MODERN_PREFIX)
+
+    @property
+    def panel_title(self) -> str:
+        """An overview panel's title: the class for torch's schedulers, the schedule's name
+        (``modern_linear_decay`` -> ``linear decay``) for the modern ones, all SequentialLR."""
+        if self.is_modern_schedule:
+            return self.name.removeprefix(MODERN_PREFIX).replace("_", " ")
+        return self.scheduler
 
     @classmethod
     def load(cls, path: Path) -> Recording:
@@ -160,7 +177,9 @@ def draw_figures(
     names = {s.stem for s in snippets}
     todo = {s: cache_key(s) for s in snippets} if force else stale(snippets, out_dir)
     _remove_orphans(names, out_dir)
-    keys = {k: v for k, v in _read_keys(out_dir).items() if k in names | {OVERVIEW}}
+    keys = {
+        k: v for k, v in _read_keys(out_dir).items() if k in names | {OVERVIEW, MODERN_OVERVIEW}
+    }
     drawn = []
     for snippet, key in todo.items():
         run = run_snippet(snippet)
@@ -172,32 +191,38 @@ def draw_figures(
         keys[snippet.stem] = key
         # Saved after every snippet, so a later failing one keeps earlier work cached.
         _write_atomically(out_dir / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
-    drawn += _draw_overview_if_stale(out_dir, keys, force)
+    drawn += _draw_overview_if_stale(out_dir, keys, force, OVERVIEW, "is_main_example")
+    drawn += _draw_overview_if_stale(out_dir, keys, force, MODERN_OVERVIEW, "is_modern_schedule")
     return drawn
 
 
-def _draw_overview_if_stale(out_dir: Path, keys: dict[str, str], force: bool) -> list[Path]:
+def _draw_overview_if_stale(
+    out_dir: Path, keys: dict[str, str], force: bool, name: str, belongs: str
+) -> list[Path]:
+    """Draw the overview ``name`` of the recordings whose property ``belongs`` is true."""
     records = sorted(p for p in out_dir.glob("*.json") if p.name != KEYS_FILE)
-    main = [p for p in records if Recording.load(p).is_main_example]
-    figures = figure_paths(out_dir, OVERVIEW)
-    if not main:
+    chosen = [p for p in records if getattr(Recording.load(p), belongs)]
+    figures = figure_paths(out_dir, name)
+    if not chosen:
         for figure in figures:
             figure.unlink(missing_ok=True)
         return []
-    key = overview_key(main)
-    if not force and keys.get(OVERVIEW) == key and all(f.exists() for f in figures):
+    key = overview_key(chosen)
+    if not force and keys.get(name) == key and all(f.exists() for f in figures):
         return []
-    recordings = [Recording.load(p) for p in main]
+    recordings = [Recording.load(p) for p in chosen]
     for theme, figure in zip(THEMES, figures):
         draw_overview(recordings, figure, theme)
-    keys[OVERVIEW] = key
+    keys[name] = key
     _write_atomically(out_dir / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
     return figures
 
 
 def _remove_orphans(names: set[str], out_dir: Path) -> None:
     """Outputs of a deleted or renamed snippet must not linger on the site."""
-    keep = {KEYS_FILE, *(p.name for p in figure_paths(out_dir, OVERVIEW))}
+    keep = {KEYS_FILE}
+    for overview in (OVERVIEW, MODERN_OVERVIEW):
+        keep.update(p.name for p in figure_paths(out_dir, overview))
     for name in names:
         keep.update(p.name for p in _outputs(out_dir, name))
     for output in [*out_dir.glob("*.svg"), *out_dir.glob("*.json")]:
@@ -289,7 +314,7 @@ def draw_lr_figure(recording: Recording, path: Path, theme: Theme = THEMES[0]) -
 
 
 def draw_overview(recordings: list[Recording], path: Path, theme: Theme = THEMES[0]) -> None:
-    """Small multiples: every scheduler's own recorded curve, on the same kind of axes."""
+    """Small multiples: every schedule's own recorded curve, on the same kind of axes."""
     from matplotlib.figure import Figure
 
     columns = 4
@@ -297,10 +322,11 @@ def draw_overview(recordings: list[Recording], path: Path, theme: Theme = THEMES
     with _svg_style(theme):
         figure = Figure(figsize=(9.6, 1.9 * rows), layout="constrained")
         grid = figure.subplots(rows, columns, squeeze=False)
-        for axes, recording in zip(grid.flat, sorted(recordings, key=lambda r: r.scheduler)):
+        for axes, recording in zip(grid.flat, sorted(recordings, key=lambda r: r.panel_title)):
             _plot_lrs(axes, recording, theme, markers=False)
-            axes.set_title(recording.scheduler, loc="left", fontsize=7.5, fontweight="bold")
-            axes.set_xlabel(f"{recording.step_unit}s", fontsize=8, labelpad=1)
+            axes.set_title(recording.panel_title, loc="left", fontsize=7.5, fontweight="bold")
+            unit = "epochs" if recording.step_unit == "epoch" else "batches"
+            axes.set_xlabel(unit, fontsize=8, labelpad=1)
             # Labels without tick marks: at this size the marks add bytes, not information.
             axes.tick_params(labelsize=7, bottom=False, left=False)
             axes.locator_params(nbins=3)

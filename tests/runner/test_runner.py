@@ -45,12 +45,13 @@ def write_snippet(folder: Path, name: str, code: str) -> Path:
     return path
 
 
-def test_draws_a_light_and_a_dark_svg_and_one_recording_per_snippet_plus_the_overview(drawn):
+def test_draws_a_light_and_a_dark_svg_and_one_recording_per_snippet_plus_the_overviews(drawn):
     names = sorted(p.stem for p in SNIPPETS)
-    figures = [name + suffix for name in [*names, "overview"] for suffix in ("", "-dark")]
+    overviews = ["overview", "modern-overview"]
+    figures = [name + suffix for name in [*names, *overviews] for suffix in ("", "-dark")]
     assert sorted(p.stem for p in drawn.glob("*.svg")) == sorted(figures)
     assert sorted(p.stem for p in drawn.glob("*.json") if p.name != KEYS_FILE) == names
-    assert sorted(json.loads((drawn / KEYS_FILE).read_text())) == sorted([*names, "overview"])
+    assert sorted(json.loads((drawn / KEYS_FILE).read_text())) == sorted([*names, *overviews])
 
 
 def test_recording_holds_exactly_what_the_snippet_recorded(drawn, snippet):
@@ -68,6 +69,19 @@ def test_overview_has_a_panel_for_every_main_example_only(drawn):
     for recording in main:
         # exactly one panel per scheduler: variants such as *_per_batch add none
         assert overview.count(f">{recording.scheduler}<") == 1, recording.name
+
+
+def test_modern_overview_has_one_titled_panel_per_modern_schedule_only(drawn):
+    overview = (drawn / "modern-overview.svg").read_text()
+    recordings = [Recording.load(p) for p in drawn.glob("*.json") if p.name != KEYS_FILE]
+    modern = sorted(r.name for r in recordings if r.is_modern_schedule)
+    assert modern == sorted(p.stem for p in SNIPPETS if p.stem.startswith("modern_"))
+    assert len(modern) == 6
+    titles = re.findall(r">([a-z][a-z ]+)</text>", overview)
+    assert sorted(t for t in titles if t != "batches") == sorted(
+        name.removeprefix("modern_").replace("_", " ") for name in modern
+    )
+    assert ">SequentialLR<" not in overview and ">StepLR<" not in overview
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """transformers' get_wsd_schedule
-against the torch composition of snippets/modern_wsd.py, at every step."""
+against the torch composition of snippets/modern_warmup_stable_decay.py, at every step."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""snippets/modern_wsd.py: warm-up, a long stable phase at the peak, then a short cool-down."""
+"""snippets/modern_warmup_stable_decay.py: warm-up, a long stable phase, a short cool-down."""
 
 import pytest
 from compositions import assert_same_lrs, wsd
@@ -19,7 +19,7 @@ def formula(step):
 
 
 def test_snippet_is_the_composition_and_follows_the_formula(snippet):
-    run = snippet("modern_wsd")
+    run = snippet("modern_warmup_stable_decay")
     assert run.namespace["stable_steps"] == STABLE and len(run.lrs) == TOTAL
     ours = wsd(dummy_optimizer(LR), WARMUP, STABLE, DECAY, "linear")
     assert_same_lrs(run.lrs, lrs_used(ours, TOTAL))
@@ -29,6 +29,6 @@ def test_snippet_is_the_composition_and_follows_the_formula(snippet):
 
 
 def test_snippet_holds_the_peak_through_the_stable_phase(snippet):
-    lrs = snippet("modern_wsd").lrs
+    lrs = snippet("modern_warmup_stable_decay").lrs
     assert lrs[WARMUP : WARMUP + STABLE] == pytest.approx([LR] * STABLE, rel=1e-12)
     assert lrs[-1] == pytest.approx(LR / DECAY, rel=1e-12)
