@@ -59,5 +59,11 @@ def test_overview_links_every_scheduler_page_and_shows_the_overview_figure():
     overview = (SCHEDULER_PAGES / "index.md").read_text(encoding="utf-8")
     rows = [line for line in overview.splitlines() if line.startswith("| [")]
     linked = [line.split("](", 1)[1].split(")", 1)[0] for line in rows]
-    assert sorted(linked) == sorted(page_name(name) for name in SCHEDULERS)
+    torch_rows = [link for link in linked if "/" not in link]
+    assert sorted(torch_rows) == sorted(page_name(name) for name in SCHEDULERS)
     assert "(../figures/overview.svg)" in overview
+    # and the modern schedules, each page of docs/modern/ once, with their own overview
+    modern = sorted(p.name for p in (ROOT / "docs" / "modern").glob("*.md") if p.name != "index.md")
+    assert sorted(link for link in linked if "/" in link) == [f"../modern/{p}" for p in modern]
+    assert len(modern) == 6
+    assert "(../figures/modern-overview.svg)" in overview

@@ -669,7 +669,7 @@ def linked_from_the_page() -> set[str]:
     return found
 
 
-PAGES = sorted(DOCS.glob("schedulers/*.md")) + sorted(
+PAGES = sorted(DOCS.glob("schedulers/*.md")) + sorted(DOCS.glob("modern/*.md")) + sorted(
     p for p in DOCS.glob("guides/*.md") if p.name not in {"pitfalls.md", "faq.md", "index.md"}
 )
 
