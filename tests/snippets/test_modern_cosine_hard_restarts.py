@@ -33,3 +33,9 @@ def test_snippet_restarts_at_the_peak_every_cycle(snippet):
     restarts = [step for step in range(WARMUP, TOTAL) if lrs[step] == pytest.approx(LR, rel=1e-12)]
     assert restarts == [16, 52, 88, 124]
     assert lrs[51] == pytest.approx(LR / 2 * (1 + math.cos(math.pi * 35 / 36)), rel=1e-12)
+
+
+def test_a_t_0_of_zero_is_refused_with_the_message_on_the_page():
+    with pytest.raises(ValueError) as raised:
+        CosineAnnealingWarmRestarts(dummy_optimizer(LR), T_0=(20 - 16) // 5)
+    assert str(raised.value) == "Expected positive integer T_0, but got 0"

@@ -35,3 +35,22 @@ def test_snippet_follows_the_formula_with_its_cool_down(snippet):
     lrs = snippet("modern_inverse_sqrt").lrs
     assert lrs == pytest.approx([expected_lr(step) for step in range(TOTAL)], rel=1e-12, abs=0)
     assert lrs[4 * WARMUP] == pytest.approx(LR / 2, rel=1e-12)  # a quarter: (1/4) ** 0.5
+
+
+def test_a_timescale_of_zero_divides_by_zero_at_the_hand_over():
+    from torch.optim.lr_scheduler import LambdaLR, LinearLR, SequentialLR
+
+    optimizer = dummy_optimizer(LR)
+    warmup = LinearLR(optimizer, start_factor=0.25, total_iters=4)
+    with pytest.raises(ZeroDivisionError):
+        decay = LambdaLR(optimizer, lambda step: (0 / (step + 0)) ** 0.5)
+        lrs_used(SequentialLR(optimizer, [warmup, decay], milestones=[4]), 6)
+
+
+def test_the_timescale_sets_the_lr_a_thousand_steps_after_the_peak():
+    def lr_after(steps, warmup, timescale):
+        scheduler = inverse_sqrt(dummy_optimizer(LR), warmup, timescale)
+        return lrs_used(scheduler, warmup + steps + 1)[-1]
+
+    assert lr_after(1000, 16, 16) == pytest.approx(LR * (16 / 1016) ** 0.5, rel=1e-12)
+    assert lr_after(1000, 160, 160) == pytest.approx(lr_after(1000, 16, 160), rel=1e-12)

@@ -32,3 +32,22 @@ def test_snippet_holds_the_peak_through_the_stable_phase(snippet):
     lrs = snippet("modern_warmup_stable_decay").lrs
     assert lrs[WARMUP : WARMUP + STABLE] == pytest.approx([LR] * STABLE, rel=1e-12)
     assert lrs[-1] == pytest.approx(LR / DECAY, rel=1e-12)
+
+
+def test_what_the_parameters_table_says_is_rejected():
+    with pytest.raises(ValueError) as raised:
+        wsd(dummy_optimizer(LR), 4, 2, 4, "linear", min_lr_ratio=1.5)
+    assert str(raised.value) == (
+        "Starting multiplicative factor expected to be greater than 0 and less or equal to 1."
+    )
+    for decay_type in ("linear", "cosine"):
+        scheduler = wsd(dummy_optimizer(LR), 4, 2, 0, decay_type)
+        with pytest.raises(ZeroDivisionError):
+            lrs_used(scheduler, 7)  # the hand-over at step 6
+
+
+def test_stepped_past_its_end_the_1_sqrt_cool_down_goes_negative():
+    lrs = lrs_used(wsd(dummy_optimizer(LR), 4, 2, 4, "1-sqrt"), 12)
+    assert lrs[10] == 0.0
+    assert lrs[11] == pytest.approx(LR * (1 - (5 / 4) ** 0.5), rel=1e-12)
+    assert lrs[11] < 0

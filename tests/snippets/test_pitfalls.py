@@ -669,8 +669,12 @@ def linked_from_the_page() -> set[str]:
     return found
 
 
-PAGES = sorted(DOCS.glob("schedulers/*.md")) + sorted(DOCS.glob("modern/*.md")) + sorted(
-    p for p in DOCS.glob("guides/*.md") if p.name not in {"pitfalls.md", "faq.md", "index.md"}
+PAGES = (
+    sorted(DOCS.glob("schedulers/*.md"))
+    + sorted(DOCS.glob("modern/*.md"))
+    + sorted(
+        p for p in DOCS.glob("guides/*.md") if p.name not in {"pitfalls.md", "faq.md", "index.md"}
+    )
 )
 
 
