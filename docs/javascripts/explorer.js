@@ -595,14 +595,16 @@
   /*
    * The schedules of docs/modern/: Hugging Face's warm-up-then-decay recipes, built from
    * torch.optim.lr_scheduler parts inside a SequentialLR. Each child mirrors torch's own
-   * arithmetic: `init` is its LR when created first, `reset` its closed form at step 0 when
-   * SequentialLR hands over to it at a milestone, `next(k, lr)` its chainable step k >= 1.
+   * arithmetic: `check` raises what its constructor raises, `init` is its LR when created
+   * first, `reset` its closed form at step 0 when SequentialLR hands over to it at a
+   * milestone, `next(k, lr)` its chainable step k >= 1. The checks run only when the schedule
+   * runs, so that the code a rejected configuration shows can still be written.
    */
   const Child = {
     constant: (factor) => {
-      checkConstantFactor(factor);
       const total = 5; // ConstantLR's default total_iters
       return {
+        check: () => checkConstantFactor(factor),
         code: ["ConstantLR", [`factor=${pyFloat(factor)}`, ...(factor === 0 ? ["total_iters=1"] : [])]],
         total: factor === 0 ? 1 : total,
         init: (base) => base * factor,
@@ -615,8 +617,8 @@
       };
     },
     linear: (start, end, total, startText) => {
-      checkLinearFactors(start, end);
       return {
+        check: () => checkLinearFactors(start, end),
         code: ["LinearLR", [`start_factor=${startText || pyFloat(start)}`, `end_factor=${pyFloat(end)}`, `total_iters=${total}`]],
         init: (base) => base * start,
         reset: (base) => base * (start + div((end - start) * Math.min(total, 0), total)),
@@ -687,6 +689,7 @@
   /** A SequentialLR of phases [start, name, child], the first starting at 0; one phase alone is itself. */
   function sequence(p, steps, phases) {
     sgd(p.lr);
+    for (const [, , child] of phases) if (child.check) child.check(); // created in this order
     const starts = phases.map(([start]) => start);
     const active = (t) => {
       let i = 0;

@@ -10,6 +10,7 @@ step. The Python code the explorer shows is executed too, and must build the sam
 
 import json
 import math
+import os
 import re
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -143,6 +144,56 @@ GRID = [
     ("ChainedScheduler", dict(lr=0.1, factor=1.0, total_iters=3, gamma=1.1), 10),
     ("ChainedScheduler", dict(lr=0.1, factor=0.0, total_iters=20, gamma=0.9), 10),
 ]
+
+# The modern schedules (docs/modern/): compositions of torch parts in a SequentialLR. Their
+# torch side is the code the explorer shows, and that code is compared with transformers'
+# own function too.
+LINEAR_DECAY = dict(lr=0.01, warmup_steps=16, total_steps=160)
+COSINE_MIN_LR = dict(lr=0.01, warmup_steps=16, total_steps=160, min_lr_rate=0.1)
+RESTARTS = dict(lr=0.01, warmup_steps=16, total_steps=160, num_cycles=4)
+POLYNOMIAL = dict(lr=0.01, warmup_steps=16, total_steps=160, power=2.0, lr_end=0.0)
+WSD = dict(lr=0.01, warmup_steps=16, stable_steps=112, decay_steps=32, decay_type="linear",
+           min_lr_ratio=0.0)
+INVERSE_SQRT = dict(lr=0.01, warmup_steps=16, timescale=16, total_steps=160, cooldown_steps=32)
+MODERN_GRID = [
+    ("WarmupLinearDecay", LINEAR_DECAY, 160),
+    ("WarmupLinearDecay", LINEAR_DECAY | dict(warmup_steps=0, total_steps=50), 55),  # past the end
+    ("WarmupLinearDecay", LINEAR_DECAY | dict(warmup_steps=1, total_steps=30), 30),
+    ("WarmupLinearDecay", LINEAR_DECAY | dict(warmup_steps=10, total_steps=11), 15),
+    ("WarmupLinearDecay", LINEAR_DECAY | dict(warmup_steps=100, total_steps=1000), 1000),
+    ("WarmupCosineMinLR", COSINE_MIN_LR, 160),
+    ("WarmupCosineMinLR", COSINE_MIN_LR | dict(warmup_steps=0, total_steps=40, min_lr_rate=0.0), 50),
+    ("WarmupCosineMinLR", COSINE_MIN_LR | dict(warmup_steps=1, total_steps=30, min_lr_rate=0.5), 30),
+    ("WarmupCosineMinLR", COSINE_MIN_LR | dict(warmup_steps=100, total_steps=1000, min_lr_rate=0.01), 1000),
+    ("WarmupCosineHardRestarts", RESTARTS, 160),
+    ("WarmupCosineHardRestarts", RESTARTS | dict(warmup_steps=10, total_steps=100, num_cycles=3), 100),
+    ("WarmupCosineHardRestarts", RESTARTS | dict(warmup_steps=1, total_steps=21, num_cycles=5), 21),
+    ("WarmupCosineHardRestarts", RESTARTS | dict(warmup_steps=0, total_steps=30, num_cycles=1), 30),
+    ("WarmupPolynomialDecay", POLYNOMIAL, 165),
+    ("WarmupPolynomialDecay", POLYNOMIAL | dict(power=1.0, lr_end=1e-3), 165),  # LinearLR
+    ("WarmupPolynomialDecay", POLYNOMIAL | dict(power=2.0, lr_end=1e-3), 165),  # LambdaLR
+    ("WarmupPolynomialDecay", POLYNOMIAL | dict(warmup_steps=0, total_steps=40, power=0.5), 40),
+    *[
+        ("WarmupStableDecay", WSD | dict(decay_type=kind) | p, 160 if not p else 30)
+        for kind in ("linear", "cosine", "1-sqrt")
+        for p in [{}, dict(min_lr_ratio=0.1), dict(warmup_steps=0, stable_steps=20, decay_steps=10),
+                  dict(warmup_steps=1, stable_steps=5, decay_steps=4, min_lr_ratio=0.0)]
+    ],
+    ("WarmupInverseSqrt", INVERSE_SQRT, 160),
+    ("WarmupInverseSqrt", INVERSE_SQRT | dict(warmup_steps=10, timescale=25, total_steps=100,
+                                              cooldown_steps=0), 100),
+    ("WarmupInverseSqrt", INVERSE_SQRT | dict(warmup_steps=0, timescale=10_000, total_steps=50,
+                                              cooldown_steps=0), 50),
+    ("WarmupInverseSqrt", INVERSE_SQRT | dict(warmup_steps=400, timescale=400, total_steps=5000,
+                                              cooldown_steps=1000), 5000),
+]
+MODERN_REJECTED = [
+    ("WarmupStableDecay", WSD | dict(min_lr_ratio=1.5), 10),
+    ("WarmupPolynomialDecay", POLYNOMIAL | dict(power=1.0, lr_end=0.02), 10),
+    ("WarmupLinearDecay", LINEAR_DECAY | dict(warmup_steps=4, total_steps=4), 6),
+    ("WarmupStableDecay", WSD | dict(decay_steps=0, stable_steps=4, warmup_steps=4), 10),
+]
+MODERN = {name for name, _, _ in MODERN_GRID}
 
 ONE_CYCLE = dict(max_lr=0.1, total_steps=80, pct_start=0.3, anneal_strategy="cos",
                  div_factor=25.0, final_div_factor=1e4, three_phase=False)
@@ -304,7 +355,7 @@ def explorer_page(browser, base_url):  # noqa: F811
 @pytest.fixture(scope="module")
 def js_outcomes(explorer_page):
     """Every case of both grids, evaluated in Chromium in one go: {case_id: {lrs, error, code}}."""
-    cases = [(case_id(c), *c) for c in GRID + REJECTED]
+    cases = [(case_id(c), *c) for c in GRID + REJECTED + MODERN_GRID + MODERN_REJECTED]
     results = explorer_page.evaluate(
         """cases => Object.fromEntries(cases.map(([id, name, params, steps]) => {
             const {lrs, error} = LRAtlasExplorer.run(name, params, steps);
@@ -318,9 +369,10 @@ def js_outcomes(explorer_page):
 
 def test_the_explorer_covers_every_scheduler_but_reduce_lr_on_plateau(explorer_page):
     names = set(explorer_page.evaluate("Object.keys(LRAtlasSchedules)"))
-    assert names == set(S.__all__) - {"ReduceLROnPlateau", "LRScheduler"}
-    assert {name for name, _, _ in GRID} == names
-    assert {name for name, _, _ in REJECTED} == names
+    torch_names = set(S.__all__) - {"ReduceLROnPlateau", "LRScheduler"}
+    assert names == torch_names | MODERN and len(MODERN) == 6
+    assert {name for name, _, _ in GRID} == torch_names
+    assert {name for name, _, _ in REJECTED} == torch_names
     offered = explorer_page.evaluate("LRAtlasExplorer.factorFunctions")
     in_grid = {p["fn"] for name, p, _ in GRID if "fn" in p}
     assert in_grid == set(offered["LambdaLR"]) | set(offered["MultiplicativeLR"]) == set(FACTORS)
@@ -365,6 +417,67 @@ def test_torch_side_of_the_comparison_catches_a_wrong_value(js_outcomes):
     assert not close(js[:-1], lrs)
 
 
+def hugging_face(name, p):
+    """transformers' function for a modern preset, on a fresh optimizer, and the steps it
+    shares with the composition (up to the end of the run; before the inverse square root's
+    cool-down, which Hugging Face does not have)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from transformers import optimization as hf
+
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=p["lr"])
+    w = p["warmup_steps"]
+    if name == "WarmupLinearDecay":
+        return hf.get_linear_schedule_with_warmup(optimizer, w, p["total_steps"]), p["total_steps"]
+    if name == "WarmupCosineMinLR":
+        scheduler = hf.get_cosine_with_min_lr_schedule_with_warmup(
+            optimizer, w, p["total_steps"], min_lr_rate=p["min_lr_rate"]
+        )
+        return scheduler, p["total_steps"]
+    if name == "WarmupCosineHardRestarts":
+        scheduler = hf.get_cosine_with_hard_restarts_schedule_with_warmup(
+            optimizer, w, p["total_steps"], num_cycles=p["num_cycles"]
+        )
+        return scheduler, p["total_steps"]
+    if name == "WarmupPolynomialDecay":
+        scheduler = hf.get_polynomial_decay_schedule_with_warmup(
+            optimizer, w, p["total_steps"], lr_end=p["lr_end"], power=p["power"]
+        )
+        return scheduler, p["total_steps"] + 5
+    if name == "WarmupStableDecay":
+        scheduler = hf.get_wsd_schedule(
+            optimizer, w, p["decay_steps"], num_stable_steps=p["stable_steps"],
+            decay_type=p["decay_type"], min_lr_ratio=p["min_lr_ratio"],
+        )
+        return scheduler, w + p["stable_steps"] + p["decay_steps"]
+    scheduler = hf.get_inverse_sqrt_schedule(optimizer, w, timescale=p["timescale"])
+    return scheduler, p["total_steps"] - p["cooldown_steps"]
+
+
+@pytest.mark.parametrize("case", MODERN_GRID, ids=case_id)
+def test_modern_schedules_match_their_composition_and_transformers(case, js_outcomes):
+    name, params, steps = case
+    js = js_outcomes[case_id(case)]
+    assert js["error"] is None, js["error"]
+    # the composition the explorer shows, run by torch
+    lrs, error = shown_code_outcome(js["code"], steps)
+    assert error is None, error
+    assert close(js["lrs"], lrs), js["code"]
+    # and that composition is Hugging Face's schedule, to 1e-12 (tests/libraries explains)
+    scheduler, shared = hugging_face(name, params)
+    theirs, _ = outcome(lambda _: (scheduler.optimizer, scheduler), min(shared, steps))
+    assert lrs[: len(theirs)] == pytest.approx(theirs, rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize("case", MODERN_REJECTED, ids=case_id)
+def test_modern_schedules_reject_what_their_composition_rejects(case, js_outcomes):
+    name, params, steps = case
+    js = js_outcomes[case_id(case)]
+    lrs, error = shown_code_outcome(js["code"], steps)
+    assert error is not None, "torch accepts this case; move it to MODERN_GRID"
+    assert js["error"] == error
+    assert close(js["lrs"], lrs)
+
+
 # ---------------------------------------------------------------------------- preset links
 
 PRESET_LINK = re.compile(r"\]\(\.\./explorer\.md\?([^)#\s]+)\)")
@@ -372,6 +485,7 @@ PRESET_LINK = re.compile(r"\]\(\.\./explorer\.md\?([^)#\s]+)\)")
 
 def reference_pages():
     pages = sorted((ROOT / "docs" / "schedulers").glob("*.md"))
+    pages += sorted((ROOT / "docs" / "modern").glob("*.md"))
     return [p for p in pages if p.name != "index.md"]
 
 
