@@ -509,7 +509,8 @@ def test_preset_links_load_each_page_example_and_draw_its_recorded_figure(site, 
         query = match[1]
         snippet = Path(includes(source.read_text(encoding="utf-8"))[0].path).stem
         recorded = json.loads((FIGURES_DIR / f"{snippet}.json").read_text())["lrs"]
-        page.goto(explorer_url(base_url, query), wait_until="load")
+        # networkidle: the next page must not abort this one's search worker mid-load
+        page.goto(explorer_url(base_url, query), wait_until="networkidle")
         page.wait_for_selector("#lr-explorer .lr-explorer__curve--A")
         state = page.evaluate(
             """() => {
