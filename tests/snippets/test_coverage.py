@@ -67,3 +67,7 @@ def test_overview_links_every_scheduler_page_and_shows_the_overview_figure():
     assert sorted(link for link in linked if "/" in link) == [f"../modern/{p}" for p in modern]
     assert len(modern) == 6
     assert "(../figures/modern-overview.svg)" in overview
+    section = (ROOT / "docs" / "modern" / "index.md").read_text(encoding="utf-8")
+    section_rows = [line for line in section.splitlines() if line.startswith("| [")]
+    assert sorted(line.split("](", 1)[1].split(")", 1)[0] for line in section_rows) == modern
+    assert "(../figures/modern-overview.svg)" in section
