@@ -36,7 +36,7 @@ def on_files(files, config):
 # one level of brackets ("milestones=[15, 25]").
 FIGURE = re.compile(
     r"!\[(?P<alt>(?:[^\[\]]|\[[^\[\]]*\])+)\]"
-    r"\((?P<path>(?:\.\./)*figures/(?P<name>\w+))\.svg\)"
+    r"\((?P<path>(?:\.\./)*figures/(?P<name>[\w-]+))\.svg\)"
 )
 
 

@@ -86,10 +86,18 @@ def open_page(page, base_url: str, path: str):
     page.goto(base_url + (f"{path}/" if path else ""), wait_until="load")  # images included
 
 
+def goto_settled(page, url: str):
+    """Open a page and wait for Material's search worker, which starts after the load event:
+    leaving the page before its script arrives aborts the request, a "failed request" that
+    the next page would be blamed for."""
+    with page.expect_response(lambda response: "/workers/search." in response.url):
+        page.goto(url, wait_until="load")  # images included
+
+
 def reader_problems(page, url: str) -> list[str]:
     """Everything a reader would notice is wrong with one page."""
     page.problems.clear()
-    page.goto(url, wait_until="load")  # images included
+    goto_settled(page, url)
     problems = list(page.problems)
     broken = page.eval_on_selector_all(
         "article img",

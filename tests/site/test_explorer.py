@@ -20,7 +20,7 @@ import torch
 
 # The browser fixtures of the site tests: Chromium, a served copy of the built site, a page
 # that records console errors and failed requests. Under CI=true a missing Chromium fails.
-from test_browser import base_url, browser, page  # noqa: F401
+from test_browser import base_url, browser, goto_settled, page  # noqa: F401
 
 from runner.figures import FIGURES_DIR
 from runner.markdown_fences import includes
@@ -509,8 +509,7 @@ def test_preset_links_load_each_page_example_and_draw_its_recorded_figure(site, 
         query = match[1]
         snippet = Path(includes(source.read_text(encoding="utf-8"))[0].path).stem
         recorded = json.loads((FIGURES_DIR / f"{snippet}.json").read_text())["lrs"]
-        # networkidle: the next page must not abort this one's search worker mid-load
-        page.goto(explorer_url(base_url, query), wait_until="networkidle")
+        goto_settled(page, explorer_url(base_url, query))
         page.wait_for_selector("#lr-explorer .lr-explorer__curve--A")
         state = page.evaluate(
             """() => {
