@@ -1,8 +1,8 @@
 """Tests that run our compositions beside the libraries people copy schedules from.
 
-They need transformers (pinned in requirements.txt), so they live outside tests/snippets,
-which the GPU machine runs with torch, matplotlib and pytest only. The compositions and the
-scheduler driver are shared with the snippet tests.
+transformers is pinned in requirements/gpu.txt. The compositions and the scheduler driver
+live in tests/snippets and are shared with the snippet tests, which check the snippets
+against torch alone.
 """
 
 import sys

@@ -84,9 +84,7 @@ def test_everything_the_gpu_run_imports_is_the_standard_library_ours_or_in_the_g
     pages = [*(ROOT / "docs").rglob("*.md"), ROOT / "README.md", ROOT / "CONTRIBUTING.md"]
     for page in pages:
         for fence in fences(page.read_text()):
-            # A block that needs transformers skips where it is missing, as on the GPU machine.
-            skips = any('find_spec("transformers")' in (marker or "") for marker in fence.markers)
-            if fence.info == "python" and not skips:
+            if fence.info == "python":
                 for name in top_level_imports(textwrap.dedent("\n".join(fence.body))):
                     imported.setdefault(name, page.relative_to(ROOT))
     ours = {"runner", "scripts", "conftest", "schedules", "snippet_variants", "every_scheduler"}

@@ -2,8 +2,8 @@
 
 Each function builds, for any parameters, the composition a snippet builds for its own: the
 snippet tests check a snippet against it, and tests/libraries/test_transformers.py checks it
-against Hugging Face's function of the same name at every step. Only torch here, so the
-snippet tests keep running on the GPU machine, which has no transformers.
+against Hugging Face's function of the same name at every step. Only torch here: the snippet
+tests check the snippets against torch alone.
 
 Every length counts optimizer steps (``scheduler.step()`` calls, one per batch).
 """
