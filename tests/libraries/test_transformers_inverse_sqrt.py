@@ -11,7 +11,7 @@ LR, WARMUP, TOTAL, COOLDOWN = 1e-2, 16, 160, 32
 
 @pytest.mark.parametrize(
     "warmup, timescale, steps",
-    [(16, None, 160), (10, 25, 100), (0, None, 50), (1, None, 30), (4000, None, 10_000)],
+    [(16, None, 160), (10, 25, 100), (0, None, 50), (1, None, 30), (400, None, 2000)],
 )
 def test_composition_equals_transformers(warmup, timescale, steps):
     ours = lrs_used(inverse_sqrt(dummy_optimizer(LR), warmup, timescale), steps)
