@@ -16,7 +16,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 $(VENV)/installed: requirements.txt $(wildcard requirements/*.txt)
 	@$(PYTHON) -c 'import sys; sys.exit("LR Atlas needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt
+	@echo "Installing requirements.txt into $(VENV) (torch is large: a few minutes the first time)"
+	$(PY) -m pip install --progress-bar on -r requirements.txt
 	touch $@
 
 figures: $(VENV)/installed

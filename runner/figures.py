@@ -18,7 +18,9 @@ import io
 import json
 import os
 import re
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -152,17 +154,30 @@ def draw_figures(
     snippets: list[Path] | None = None,
     out_dir: Path = FIGURES_DIR,
     force: bool = False,
+    on_run: Callable[[Path, float], None] | None = None,
 ) -> list[Path]:
-    """Run every stale snippet, draw its figure and the overview; return what was drawn."""
+    """Run every stale snippet of ``snippets``, draw its figure and the overview.
+
+    Returns the figures drawn. ``snippets`` may be a few of a folder's snippets
+    (``python -m runner snippets/step_lr.py``): only those are run, and the figures and
+    cache keys of the folder's other snippets are kept. Outputs are removed only for names
+    that no longer exist as a snippet in any of the given snippets' folders (a deleted or
+    renamed snippet).
+
+    ``on_run(snippet, seconds)`` is called after each snippet has run and been drawn, so
+    a caller can show progress (the command line prints a line per snippet, the MkDocs
+    hook logs one).
+    """
     snippets = discover() if snippets is None else [Path(s) for s in snippets]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    names = {s.stem for s in snippets}
+    names = _existing_names(snippets)
     todo = {s: cache_key(s) for s in snippets} if force else stale(snippets, out_dir)
     _remove_orphans(names, out_dir)
     keys = {k: v for k, v in _read_keys(out_dir).items() if k in names | {OVERVIEW}}
     drawn = []
     for snippet, key in todo.items():
+        start = time.perf_counter()
         run = run_snippet(snippet)
         recording = Recording(snippet.stem, type(run.scheduler).__name__, run.epochs, run.lrs)
         recording.save(out_dir / f"{snippet.stem}.json")
@@ -172,6 +187,8 @@ def draw_figures(
         keys[snippet.stem] = key
         # Saved after every snippet, so a later failing one keeps earlier work cached.
         _write_atomically(out_dir / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
+        if on_run is not None:
+            on_run(snippet, time.perf_counter() - start)
     drawn += _draw_overview_if_stale(out_dir, keys, force)
     return drawn
 
@@ -193,6 +210,12 @@ def _draw_overview_if_stale(out_dir: Path, keys: dict[str, str], force: bool) ->
     keys[OVERVIEW] = key
     _write_atomically(out_dir / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
     return figures
+
+
+def _existing_names(snippets: list[Path]) -> set[str]:
+    """The names whose outputs may stay: every snippet in the given snippets' folders."""
+    folders = {snippet.parent for snippet in snippets}
+    return {s.stem for s in snippets} | {s.stem for f in folders for s in discover(f)}
 
 
 def _remove_orphans(names: set[str], out_dir: Path) -> None:

@@ -185,6 +185,51 @@ def test_figure_of_a_removed_snippet_is_deleted(tmp_path):
     assert sorted(p.name for p in tmp_path.glob("*.svg")) == ["fake-dark.svg", "fake.svg"]
 
 
+def fake_snippets(folder: Path, names: list[str]) -> list[Path]:
+    folder.mkdir(exist_ok=True)
+    return [
+        write_snippet(folder, name, f"scheduler = object(); epochs = 2; lrs = [0.{i + 1}, 0.01]")
+        for i, name in enumerate(names)
+    ]
+
+
+def test_running_one_snippet_keeps_every_other_figure_and_cache_key(tmp_path):
+    # The bug this guards: `python -m runner snippets/<one>.py` left 6 of 108 files and one
+    # cache key, so the next full run redid every snippet.
+    snippets = fake_snippets(tmp_path / "snippets", ["first", "second", "third"])
+    out = tmp_path / "figures"
+    draw_figures(snippets, out)
+    files_before = sorted(p.name for p in out.iterdir())
+    keys_before = json.loads((out / KEYS_FILE).read_text())
+    assert len(files_before) == 3 * 3 + 1  # two SVGs and a recording each, and the keys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "runner", "--force", "--out", str(out), str(snippets[1])],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert sorted(p.name for p in out.iterdir()) == files_before
+    assert json.loads((out / KEYS_FILE).read_text()) == keys_before
+    lines = result.stdout.splitlines()
+    assert lines[0] == "running 1 of 1 snippets (the rest are up to date)"
+    assert re.fullmatch(r"\[1/1\] .*second\.py \d+\.\d\d s", lines[1]), lines
+    assert draw_figures(snippets, out) == []  # the next full run has nothing to do
+
+
+def test_runner_reports_each_snippet_it_runs_with_its_time(tmp_path):
+    snippets = fake_snippets(tmp_path, ["first", "second"])
+    reported = []
+    draw_figures(snippets, tmp_path / "figures", on_run=lambda s, t: reported.append((s, t)))
+    assert [snippet for snippet, _ in reported] == snippets
+    assert all(0 < seconds < 60 for _, seconds in reported)
+    reported.clear()
+    draw_figures(snippets, tmp_path / "figures", on_run=lambda s, t: reported.append((s, t)))
+    assert reported == []  # nothing stale, nothing run
+
+
 def test_snippet_without_lrs_names_the_snippet(tmp_path):
     path = write_snippet(tmp_path, "no_lrs", "scheduler = object()\nepochs = 3\n")
     with pytest.raises(SnippetError, match=r"no_lrs\.py:1: defines no 'lrs'"):
