@@ -155,6 +155,7 @@ def draw_figures(
     out_dir: Path = FIGURES_DIR,
     force: bool = False,
     on_run: Callable[[Path, float], None] | None = None,
+    overview: bool = True,
 ) -> list[Path]:
     """Run every stale snippet of ``snippets``, draw its figure and the overview.
 
@@ -166,7 +167,8 @@ def draw_figures(
 
     ``on_run(snippet, seconds)`` is called after each snippet has run and been drawn, so
     a caller can show progress (the command line prints a line per snippet, the MkDocs
-    hook logs one).
+    hook logs one). ``overview=False`` leaves the overview to ``draw_overview_if_stale``
+    (``mkdocs serve`` draws it after the rebuild, so that an edit is not held up by it).
     """
     snippets = discover() if snippets is None else [Path(s) for s in snippets]
     out_dir = Path(out_dir)
@@ -189,8 +191,15 @@ def draw_figures(
         _write_atomically(out_dir / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
         if on_run is not None:
             on_run(snippet, time.perf_counter() - start)
-    drawn += _draw_overview_if_stale(out_dir, keys, force)
+    if overview:
+        drawn += _draw_overview_if_stale(out_dir, keys, force)
     return drawn
+
+
+def draw_overview_if_stale(out_dir: Path = FIGURES_DIR) -> list[Path]:
+    """Redraw the overview if the main recordings changed since it was drawn."""
+    keys = _read_keys(Path(out_dir))
+    return _draw_overview_if_stale(Path(out_dir), keys, force=False)
 
 
 def _draw_overview_if_stale(out_dir: Path, keys: dict[str, str], force: bool) -> list[Path]:
