@@ -13,6 +13,7 @@ import importlib
 import io
 import logging
 import re
+import subprocess
 import sys
 import threading
 import time
@@ -83,13 +84,28 @@ def on_post_build(config):
 
 
 def _redraw_overview(site_figures: Path) -> None:
+    key = figures.stale_overview_key()
+    if key is None:
+        return
+    start = time.perf_counter()
+    # In another process: drawing 16 panels holds this interpreter for seconds, and the
+    # next edit's rebuild must not wait for it. The key is the one of the recordings read
+    # before drawing, so a recording that changes meanwhile makes the overview stale again.
+    result = subprocess.run(
+        [sys.executable, "-m", "runner", "--overview-only"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:  # info, not error: a strict build running now would count it
+        log.info(f"overview not redrawn: {result.stderr.strip().splitlines()[-1:]}")
+        return
     with _drawing:
-        start = time.perf_counter()
-        drawn = figures.draw_overview_if_stale()
-        for figure in drawn:  # published at once; the next rebuild would copy it too
-            (site_figures / figure.name).write_bytes(figure.read_bytes())
-    if drawn:
-        log.info(f"redrew the overview figure in {time.perf_counter() - start:.2f} s")
+        figures.record_overview_key(figures.FIGURES_DIR, key)
+        for figure in figures.figure_paths(figures.FIGURES_DIR, figures.OVERVIEW):
+            if site_figures.is_dir():  # published at once; the next rebuild copies it too
+                (site_figures / figure.name).write_bytes(figure.read_bytes())
+    log.info(f"redrew the overview figure in {time.perf_counter() - start:.2f} s")
 
 
 def on_files(files, config):

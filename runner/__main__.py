@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from runner.figures import FIGURES_DIR, OVERVIEW, draw_figures, stale
+from runner.figures import FIGURES_DIR, OVERVIEW, draw_figures, draw_overview_if_stale, stale
 from runner.snippets import SnippetError, discover, display_path
 
 
@@ -14,7 +14,16 @@ def main(argv=None) -> int:
     parser.add_argument("snippets", nargs="*", type=Path, help="default: every snippet")
     parser.add_argument("--out", type=Path, default=FIGURES_DIR, help="figure folder")
     parser.add_argument("--force", action="store_true", help="ignore the cache")
+    parser.add_argument(
+        "--overview-only",
+        action="store_true",
+        help="redraw only the overview, if stale, without recording its key (mkdocs serve)",
+    )
     args = parser.parse_args(argv)
+    if args.overview_only:
+        for figure in draw_overview_if_stale(args.out, record_key=False):
+            print(f"drew {display_path(figure)}")
+        return 0
     snippets = args.snippets or discover()
     start = time.perf_counter()
     todo = len(snippets) if args.force else len(stale(snippets, args.out))

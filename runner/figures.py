@@ -196,15 +196,42 @@ def draw_figures(
     return drawn
 
 
-def draw_overview_if_stale(out_dir: Path = FIGURES_DIR) -> list[Path]:
-    """Redraw the overview if the main recordings changed since it was drawn."""
+def draw_overview_if_stale(out_dir: Path = FIGURES_DIR, record_key: bool = True) -> list[Path]:
+    """Redraw the overview if the main recordings changed since it was drawn.
+
+    ``record_key=False`` leaves the cache keys file alone, for a caller that draws in another
+    process and records the key itself (``mkdocs serve``; see ``record_overview_key``).
+    """
     keys = _read_keys(Path(out_dir))
-    return _draw_overview_if_stale(Path(out_dir), keys, force=False)
+    return _draw_overview_if_stale(Path(out_dir), keys, force=False, record_key=record_key)
 
 
-def _draw_overview_if_stale(out_dir: Path, keys: dict[str, str], force: bool) -> list[Path]:
+def _main_recordings(out_dir: Path) -> list[Path]:
     records = sorted(p for p in out_dir.glob("*.json") if p.name != KEYS_FILE)
-    main = [p for p in records if Recording.load(p).is_main_example]
+    return [p for p in records if Recording.load(p).is_main_example]
+
+
+def stale_overview_key(out_dir: Path = FIGURES_DIR) -> str | None:
+    """The overview's new cache key if it must be redrawn, else None (reads files only)."""
+    out_dir = Path(out_dir)
+    main = _main_recordings(out_dir)
+    if not main:
+        return None
+    key = overview_key(main)
+    current = _read_keys(out_dir).get(OVERVIEW) == key
+    return None if current and all(f.exists() for f in figure_paths(out_dir, OVERVIEW)) else key
+
+
+def record_overview_key(out_dir: Path, key: str) -> None:
+    keys = _read_keys(Path(out_dir))
+    keys[OVERVIEW] = key
+    _write_atomically(Path(out_dir) / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
+
+
+def _draw_overview_if_stale(
+    out_dir: Path, keys: dict[str, str], force: bool, record_key: bool = True
+) -> list[Path]:
+    main = _main_recordings(out_dir)
     figures = figure_paths(out_dir, OVERVIEW)
     if not main:
         for figure in figures:
@@ -216,8 +243,9 @@ def _draw_overview_if_stale(out_dir: Path, keys: dict[str, str], force: bool) ->
     recordings = [Recording.load(p) for p in main]
     for theme, figure in zip(THEMES, figures):
         draw_overview(recordings, figure, theme)
-    keys[OVERVIEW] = key
-    _write_atomically(out_dir / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
+    if record_key:
+        keys[OVERVIEW] = key
+        _write_atomically(out_dir / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
     return figures
 
 

@@ -20,7 +20,9 @@ from runner.figures import (
     draw_lr_figure,
     draw_overview,
     figure_paths,
+    record_overview_key,
     snake_case,
+    stale_overview_key,
 )
 from runner.snippets import ROOT, SnippetError, discover, run_snippet
 
@@ -228,6 +230,30 @@ def test_runner_reports_each_snippet_it_runs_with_its_time(tmp_path):
     reported.clear()
     draw_figures(snippets, tmp_path / "figures", on_run=lambda s, t: reported.append((s, t)))
     assert reported == []  # nothing stale, nothing run
+
+
+def test_serve_draws_the_overview_in_another_process_and_records_its_key_after(tmp_path):
+    main_example = "class StepLR: pass\nscheduler = StepLR(); epochs = 2; lrs = [0.1, 0.05]\n"
+    snippet = write_snippet(tmp_path, "step_lr", main_example)
+    out = tmp_path / "figures"
+    assert draw_figures([snippet], out, overview=False) == [
+        out / "step_lr.svg",
+        out / "step_lr-dark.svg",
+    ]
+    key = stale_overview_key(out)
+    assert key is not None
+    result = subprocess.run(
+        [sys.executable, "-m", "runner", "--overview-only", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.count("drew ") == 2 and (out / "overview-dark.svg").is_file()
+    assert stale_overview_key(out) == key  # drawn, but the key is the caller's to record
+    record_overview_key(out, key)
+    assert stale_overview_key(out) is None
+    assert draw_figures([snippet], out) == []  # a build finds it current
 
 
 def test_snippet_without_lrs_names_the_snippet(tmp_path):
