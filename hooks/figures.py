@@ -179,7 +179,13 @@ def _import_torch_and_matplotlib() -> None:
     start = time.perf_counter()
     with _drawing:
         torch = importlib.import_module("torch")
-        torch.nn.Linear(2, 1)(torch.zeros(1, 2)).sum().backward()  # first-op set-up
+        # A first optimizer and scheduler step loads what torch imports lazily (seconds).
+        model = torch.nn.Linear(2, 1)
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1)
+        model(torch.zeros(1, 2)).sum().backward()
+        optimizer.step()
+        scheduler.step()
         # The first drawing loads fonts: do it now, into memory.
         figure = importlib.import_module("matplotlib.figure").Figure()
         figure.add_subplot().set_title("warm-up")
