@@ -8,7 +8,8 @@ prints, and pytest-codeblocks fails when they differ. After a deliberate change 
 parameter, a new torch), this runs every such ``python`` block as pytest-codeblocks does
 (its own namespace, warnings as errors), puts what it printed into the ``text`` block and
 prints a unified diff of each page it changed. Read the diff before committing: it is
-the page's claims that changed.
+the page's claims that changed. Blocks the tests skip are left alone, and so, on a machine
+with CUDA, are blocks marked ``without_cuda`` (they show torch without it).
 
 Default pages: every page in docs/, README.md and CONTRIBUTING.md. ``--check`` writes
 nothing and exits 1 when an output would change. A block that raises is left as it is and
@@ -77,6 +78,12 @@ def run_block(code: str) -> str:
     return stdout.getvalue()
 
 
+def _cuda() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
 def _indent_of(line: str) -> str:
     return line[: len(line) - len(line.lstrip())]
 
@@ -90,6 +97,15 @@ def updated(page: Path) -> Update:
     # From the end, so that a block that grows or shrinks moves nothing still to do.
     for before, output in reversed(list(zip(found, found[1:]))):
         if output.marker != EXPECTED_OUTPUT or before.info != "python":
+            continue
+        markers = getattr(before, "markers", None) or [before.marker or ""]
+        if any(m.startswith(("pytest.mark.skip", "pytest-codeblocks:skip")) for m in markers):
+            continue  # the tests do not run it either
+        if any(m.startswith("pytest.mark.without_cuda") for m in markers) and _cuda():
+            errors.append(
+                f"{_display(page)}:{before.lineno}: shows torch without CUDA; "
+                "update it on a machine without CUDA"
+            )
             continue
         code = textwrap.dedent("\n".join(before.body)) + "\n"
         try:

@@ -90,3 +90,15 @@ def test_warnings_are_errors_as_in_the_tests(tmp_path):
 def test_a_missing_page_is_a_clear_error(tmp_path, capsys):
     assert main([str(tmp_path / "nope.md")]) == 2
     assert "no such page" in capsys.readouterr().err
+
+
+def test_a_skipped_block_is_neither_run_nor_rewritten(tmp_path):
+    text = PAGE.replace(
+        "```python\nprint(2 + 2)",
+        '<!--pytest.mark.skip(reason="needs a GPU cluster")-->\n```python\nprint(2 + 2)',
+    )
+    page = write_page(tmp_path, text)
+    update = updated(page)
+    assert update.errors == []
+    assert "```text\n5\n```" in update.new  # left as written
+    assert "0.30000000000000004" in update.new
