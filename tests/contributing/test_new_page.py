@@ -119,7 +119,8 @@ def test_a_guide_is_scaffolded_passes_its_guards_and_then_its_tests(project, cap
         "warm_up_stable_decay",
     )
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "5 passed" in result.stdout  # its 2 tests and the 3 every snippet gets
+    passed = re.search(r"(\d+) passed", result.stdout)
+    assert passed and int(passed[1]) >= 5, result.stdout  # its 2 tests and every snippet's
 
 
 def write_content(page: Path, snippet: Path, test_module: Path) -> None:
