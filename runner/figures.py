@@ -19,7 +19,9 @@ import io
 import json
 import os
 import re
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -32,6 +34,8 @@ OVERVIEW = "overview"
 # docs/modern/: the snippets named modern_<schedule>.py, drawn together on their own overview
 MODERN_PREFIX = "modern_"
 MODERN_OVERVIEW = "modern-overview"
+# Each overview figure and the Recording property that picks its panels.
+OVERVIEWS = {OVERVIEW: "is_main_example", MODERN_OVERVIEW: "is_modern_schedule"}
 RUNNER_DIR = Path(__file__).resolve().parent
 
 
@@ -169,19 +173,32 @@ def draw_figures(
     snippets: list[Path] | None = None,
     out_dir: Path = FIGURES_DIR,
     force: bool = False,
+    on_run: Callable[[Path, float], None] | None = None,
+    overview: bool = True,
 ) -> list[Path]:
-    """Run every stale snippet, draw its figure and the overview; return what was drawn."""
+    """Run every stale snippet of ``snippets``, draw its figure and the overview.
+
+    Returns the figures drawn. ``snippets`` may be a few of a folder's snippets
+    (``python -m runner snippets/step_lr.py``): only those are run, and the figures and
+    cache keys of the folder's other snippets are kept. Outputs are removed only for names
+    that no longer exist as a snippet in any of the given snippets' folders (a deleted or
+    renamed snippet).
+
+    ``on_run(snippet, seconds)`` is called after each snippet has run and been drawn, so
+    a caller can show progress (the command line prints a line per snippet, the MkDocs
+    hook logs one). ``overview=False`` leaves the overview to ``draw_overview_if_stale``
+    (``mkdocs serve`` draws it after the rebuild, so that an edit is not held up by it).
+    """
     snippets = discover() if snippets is None else [Path(s) for s in snippets]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    names = {s.stem for s in snippets}
+    names = _existing_names(snippets)
     todo = {s: cache_key(s) for s in snippets} if force else stale(snippets, out_dir)
     _remove_orphans(names, out_dir)
-    keys = {
-        k: v for k, v in _read_keys(out_dir).items() if k in names | {OVERVIEW, MODERN_OVERVIEW}
-    }
+    keys = {k: v for k, v in _read_keys(out_dir).items() if k in names | set(OVERVIEWS)}
     drawn = []
     for snippet, key in todo.items():
+        start = time.perf_counter()
         run = run_snippet(snippet)
         recording = Recording(snippet.stem, type(run.scheduler).__name__, run.epochs, run.lrs)
         recording.save(out_dir / f"{snippet.stem}.json")
@@ -191,17 +208,60 @@ def draw_figures(
         keys[snippet.stem] = key
         # Saved after every snippet, so a later failing one keeps earlier work cached.
         _write_atomically(out_dir / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
-    drawn += _draw_overview_if_stale(out_dir, keys, force, OVERVIEW, "is_main_example")
-    drawn += _draw_overview_if_stale(out_dir, keys, force, MODERN_OVERVIEW, "is_modern_schedule")
+        if on_run is not None:
+            on_run(snippet, time.perf_counter() - start)
+    if overview:
+        for name in OVERVIEWS:
+            drawn += _draw_overview_if_stale(out_dir, keys, force, name)
     return drawn
 
 
-def _draw_overview_if_stale(
-    out_dir: Path, keys: dict[str, str], force: bool, name: str, belongs: str
-) -> list[Path]:
-    """Draw the overview ``name`` of the recordings whose property ``belongs`` is true."""
+def draw_overview_if_stale(out_dir: Path = FIGURES_DIR, record_key: bool = True) -> list[Path]:
+    """Redraw each overview whose recordings changed since it was drawn.
+
+    ``record_key=False`` leaves the cache keys file alone, for a caller that draws in another
+    process and records the keys itself (``mkdocs serve``; see ``record_overview_key``).
+    """
+    keys = _read_keys(Path(out_dir))
+    drawn = []
+    for name in OVERVIEWS:
+        drawn += _draw_overview_if_stale(Path(out_dir), keys, False, name, record_key)
+    return drawn
+
+
+def _overview_recordings(out_dir: Path, name: str) -> list[Path]:
+    """The recordings that overview ``name`` draws (see ``OVERVIEWS``)."""
     records = sorted(p for p in out_dir.glob("*.json") if p.name != KEYS_FILE)
-    chosen = [p for p in records if getattr(Recording.load(p), belongs)]
+    return [p for p in records if getattr(Recording.load(p), OVERVIEWS[name])]
+
+
+def stale_overview_keys(out_dir: Path = FIGURES_DIR) -> dict[str, str]:
+    """``{overview name: new cache key}`` for each overview that must be redrawn (reads files
+    only; an overview with no recordings is never stale)."""
+    out_dir = Path(out_dir)
+    keys = _read_keys(out_dir)
+    stale_keys = {}
+    for name in OVERVIEWS:
+        chosen = _overview_recordings(out_dir, name)
+        if not chosen:
+            continue
+        key = overview_key(chosen)
+        if keys.get(name) != key or not all(f.exists() for f in figure_paths(out_dir, name)):
+            stale_keys[name] = key
+    return stale_keys
+
+
+def record_overview_key(out_dir: Path, name: str, key: str) -> None:
+    keys = _read_keys(Path(out_dir))
+    keys[name] = key
+    _write_atomically(Path(out_dir) / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
+
+
+def _draw_overview_if_stale(
+    out_dir: Path, keys: dict[str, str], force: bool, name: str, record_key: bool = True
+) -> list[Path]:
+    """Draw overview ``name`` from its recordings unless its cache key is current."""
+    chosen = _overview_recordings(out_dir, name)
     figures = figure_paths(out_dir, name)
     if not chosen:
         for figure in figures:
@@ -213,15 +273,22 @@ def _draw_overview_if_stale(
     recordings = [Recording.load(p) for p in chosen]
     for theme, figure in zip(THEMES, figures):
         draw_overview(recordings, figure, theme)
-    keys[name] = key
-    _write_atomically(out_dir / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
+    if record_key:
+        keys[name] = key
+        _write_atomically(out_dir / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
     return figures
+
+
+def _existing_names(snippets: list[Path]) -> set[str]:
+    """The names whose outputs may stay: every snippet in the given snippets' folders."""
+    folders = {snippet.parent for snippet in snippets}
+    return {s.stem for s in snippets} | {s.stem for f in folders for s in discover(f)}
 
 
 def _remove_orphans(names: set[str], out_dir: Path) -> None:
     """Outputs of a deleted or renamed snippet must not linger on the site."""
     keep = {KEYS_FILE}
-    for overview in (OVERVIEW, MODERN_OVERVIEW):
+    for overview in OVERVIEWS:
         keep.update(p.name for p in figure_paths(out_dir, overview))
     for name in names:
         keep.update(p.name for p in _outputs(out_dir, name))

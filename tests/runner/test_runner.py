@@ -20,7 +20,9 @@ from runner.figures import (
     draw_lr_figure,
     draw_overview,
     figure_paths,
+    record_overview_key,
     snake_case,
+    stale_overview_keys,
 )
 from runner.snippets import ROOT, SnippetError, discover, run_snippet
 
@@ -197,6 +199,75 @@ def test_figure_of_a_removed_snippet_is_deleted(tmp_path):
     fake = write_snippet(tmp_path, "fake", "scheduler = object(); epochs = 1; lrs = [0.1]")
     draw_figures([fake], tmp_path)
     assert sorted(p.name for p in tmp_path.glob("*.svg")) == ["fake-dark.svg", "fake.svg"]
+
+
+def fake_snippets(folder: Path, names: list[str]) -> list[Path]:
+    folder.mkdir(exist_ok=True)
+    return [
+        write_snippet(folder, name, f"scheduler = object(); epochs = 2; lrs = [0.{i + 1}, 0.01]")
+        for i, name in enumerate(names)
+    ]
+
+
+def test_running_one_snippet_keeps_every_other_figure_and_cache_key(tmp_path):
+    # The bug this guards: `python -m runner snippets/<one>.py` left 6 of 108 files and one
+    # cache key, so the next full run redid every snippet.
+    snippets = fake_snippets(tmp_path / "snippets", ["first", "second", "third"])
+    out = tmp_path / "figures"
+    draw_figures(snippets, out)
+    files_before = sorted(p.name for p in out.iterdir())
+    keys_before = json.loads((out / KEYS_FILE).read_text())
+    assert len(files_before) == 3 * 3 + 1  # two SVGs and a recording each, and the keys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "runner", "--force", "--out", str(out), str(snippets[1])],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert sorted(p.name for p in out.iterdir()) == files_before
+    assert json.loads((out / KEYS_FILE).read_text()) == keys_before
+    lines = result.stdout.splitlines()
+    assert lines[0] == "running 1 of 1 snippets (the rest are up to date)"
+    assert re.fullmatch(r"\[1/1\] .*second\.py \d+\.\d\d s", lines[1]), lines
+    assert draw_figures(snippets, out) == []  # the next full run has nothing to do
+
+
+def test_runner_reports_each_snippet_it_runs_with_its_time(tmp_path):
+    snippets = fake_snippets(tmp_path, ["first", "second"])
+    reported = []
+    draw_figures(snippets, tmp_path / "figures", on_run=lambda s, t: reported.append((s, t)))
+    assert [snippet for snippet, _ in reported] == snippets
+    assert all(0 < seconds < 60 for _, seconds in reported)
+    reported.clear()
+    draw_figures(snippets, tmp_path / "figures", on_run=lambda s, t: reported.append((s, t)))
+    assert reported == []  # nothing stale, nothing run
+
+
+def test_serve_draws_the_overview_in_another_process_and_records_its_key_after(tmp_path):
+    main_example = "class StepLR: pass\nscheduler = StepLR(); epochs = 2; lrs = [0.1, 0.05]\n"
+    snippet = write_snippet(tmp_path, "step_lr", main_example)
+    out = tmp_path / "figures"
+    assert draw_figures([snippet], out, overview=False) == [
+        out / "step_lr.svg",
+        out / "step_lr-dark.svg",
+    ]
+    stale_keys = stale_overview_keys(out)
+    assert list(stale_keys) == ["overview"]  # no modern_* recording: that overview is not due
+    result = subprocess.run(
+        [sys.executable, "-m", "runner", "--overview-only", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.count("drew ") == 2 and (out / "overview-dark.svg").is_file()
+    assert stale_overview_keys(out) == stale_keys  # drawn, but the key is the caller's
+    record_overview_key(out, "overview", stale_keys["overview"])
+    assert stale_overview_keys(out) == {}
+    assert draw_figures([snippet], out) == []  # a build finds it current
 
 
 def test_snippet_without_lrs_names_the_snippet(tmp_path):
