@@ -2,6 +2,7 @@
 
 snippet --run--> Recording (``<name>.json``: the snippet's own ``lrs``) --draw--> ``<name>.svg``
 all main recordings --draw--> ``overview.svg`` (small multiples, one panel per scheduler)
+                         and ``overview_narrow.svg`` (the same in two columns, for phones)
 
 The curves are the snippets' own ``lrs``: no figure re-implements a schedule.
 
@@ -28,6 +29,11 @@ from runner.snippets import ROOT, discover, run_snippet
 FIGURES_DIR = ROOT / "generated" / "figures"
 KEYS_FILE = "cache-keys.json"
 OVERVIEW = "overview"
+OVERVIEW_NARROW = "overview_narrow"  # pages show it on screens narrower than 600 px
+# Figures are shown at most as wide as the text: 358 CSS px on a 390 px phone. At that
+# width every label must render at 9 px or more (tests/site/test_readers.py measures it):
+# a 10-unit font in a figure 5.2 in (374 units) wide renders at 358 / 374 * 10 = 9.6 px.
+FIGURE_SIZE = (5.2, 2.9)  # inches; 1 in = 72 SVG units
 RUNNER_DIR = Path(__file__).resolve().parent
 
 
@@ -179,7 +185,7 @@ def draw_figures(
 def _draw_overview_if_stale(out_dir: Path, keys: dict[str, str], force: bool) -> list[Path]:
     records = sorted(p for p in out_dir.glob("*.json") if p.name != KEYS_FILE)
     main = [p for p in records if Recording.load(p).is_main_example]
-    figures = figure_paths(out_dir, OVERVIEW)
+    figures = [*figure_paths(out_dir, OVERVIEW), *figure_paths(out_dir, OVERVIEW_NARROW)]
     if not main:
         for figure in figures:
             figure.unlink(missing_ok=True)
@@ -188,8 +194,9 @@ def _draw_overview_if_stale(out_dir: Path, keys: dict[str, str], force: bool) ->
     if not force and keys.get(OVERVIEW) == key and all(f.exists() for f in figures):
         return []
     recordings = [Recording.load(p) for p in main]
-    for theme, figure in zip(THEMES, figures):
-        draw_overview(recordings, figure, theme)
+    for theme, wide, narrow in zip(THEMES, figures[:2], figures[2:]):
+        draw_overview(recordings, wide, theme)
+        draw_overview(recordings, narrow, theme, narrow=True)
     keys[OVERVIEW] = key
     _write_atomically(out_dir / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
     return figures
@@ -197,7 +204,8 @@ def _draw_overview_if_stale(out_dir: Path, keys: dict[str, str], force: bool) ->
 
 def _remove_orphans(names: set[str], out_dir: Path) -> None:
     """Outputs of a deleted or renamed snippet must not linger on the site."""
-    keep = {KEYS_FILE, *(p.name for p in figure_paths(out_dir, OVERVIEW))}
+    overviews = [*figure_paths(out_dir, OVERVIEW), *figure_paths(out_dir, OVERVIEW_NARROW)]
+    keep = {KEYS_FILE, *(p.name for p in overviews)}
     for name in names:
         keep.update(p.name for p in _outputs(out_dir, name))
     for output in [*out_dir.glob("*.svg"), *out_dir.glob("*.json")]:
@@ -267,15 +275,15 @@ def draw_lr_figure(recording: Recording, path: Path, theme: Theme = THEMES[0]) -
     from matplotlib.figure import Figure
 
     with _svg_style(theme):
-        figure = Figure(figsize=(6.4, 3.2), layout="constrained")
+        figure = Figure(figsize=FIGURE_SIZE, layout="constrained")
         axes = figure.add_subplot()
         _plot_lrs(axes, recording, theme)
         per_epoch = recording.step_unit == "epoch"
         if per_epoch:
             axes.set_xlabel("epoch (one scheduler.step() per epoch)")
         else:
-            axes.set_xlabel(
-                f"batch (one scheduler.step() per batch; "
+            axes.set_xlabel(  # two lines: one is wider than the figure
+                f"batch (one scheduler.step() per batch;\n"
                 f"{recording.steps_per_epoch} batches per epoch, {recording.epochs} epochs)"
             )
             if recording.epochs <= 30:
@@ -288,21 +296,28 @@ def draw_lr_figure(recording: Recording, path: Path, theme: Theme = THEMES[0]) -
         _save(figure, path)
 
 
-def draw_overview(recordings: list[Recording], path: Path, theme: Theme = THEMES[0]) -> None:
-    """Small multiples: every scheduler's own recorded curve, on the same kind of axes."""
+def draw_overview(
+    recordings: list[Recording], path: Path, theme: Theme = THEMES[0], narrow: bool = False
+) -> None:
+    """Small multiples: every scheduler's own recorded curve, on the same kind of axes.
+
+    The wide layout has four columns (9.6 in); the narrow one, for phones, two columns in
+    4.2 in (302 units), where its 8-unit labels render at 358 / 302 * 8 = 9.5 px.
+    """
     from matplotlib.figure import Figure
 
-    columns = 4
+    columns, width, panel_height = (2, 4.2, 1.6) if narrow else (4, 9.6, 1.9)
+    title, label, ticks = (8.5, 8, 8) if narrow else (7.5, 8, 7)
     rows = -(-len(recordings) // columns)
     with _svg_style(theme):
-        figure = Figure(figsize=(9.6, 1.9 * rows), layout="constrained")
+        figure = Figure(figsize=(width, panel_height * rows), layout="constrained")
         grid = figure.subplots(rows, columns, squeeze=False)
         for axes, recording in zip(grid.flat, sorted(recordings, key=lambda r: r.scheduler)):
             _plot_lrs(axes, recording, theme, markers=False)
-            axes.set_title(recording.scheduler, loc="left", fontsize=7.5, fontweight="bold")
-            axes.set_xlabel(f"{recording.step_unit}s", fontsize=8, labelpad=1)
+            axes.set_title(recording.scheduler, loc="left", fontsize=title, fontweight="bold")
+            axes.set_xlabel(f"{recording.step_unit}s", fontsize=label, labelpad=1)
             # Labels without tick marks: at this size the marks add bytes, not information.
-            axes.tick_params(labelsize=7, bottom=False, left=False)
+            axes.tick_params(labelsize=ticks, bottom=False, left=False)
             axes.locator_params(nbins=3)
         for axes in grid.flat[len(recordings) :]:
             axes.set_visible(False)

@@ -47,7 +47,8 @@ def write_snippet(folder: Path, name: str, code: str) -> Path:
 
 def test_draws_a_light_and_a_dark_svg_and_one_recording_per_snippet_plus_the_overview(drawn):
     names = sorted(p.stem for p in SNIPPETS)
-    figures = [name + suffix for name in [*names, "overview"] for suffix in ("", "-dark")]
+    overviews = ["overview", "overview_narrow"]  # four columns, and two for phones
+    figures = [name + suffix for name in [*names, *overviews] for suffix in ("", "-dark")]
     assert sorted(p.stem for p in drawn.glob("*.svg")) == sorted(figures)
     assert sorted(p.stem for p in drawn.glob("*.json") if p.name != KEYS_FILE) == names
     assert sorted(json.loads((drawn / KEYS_FILE).read_text())) == sorted([*names, "overview"])
@@ -60,8 +61,9 @@ def test_recording_holds_exactly_what_the_snippet_recorded(drawn, snippet):
     assert recording.is_main_example and recording.step_unit == "epoch"
 
 
-def test_overview_has_a_panel_for_every_main_example_only(drawn):
-    overview = (drawn / "overview.svg").read_text()
+@pytest.mark.parametrize("name", ["overview", "overview_narrow"])
+def test_overview_has_a_panel_for_every_main_example_only(drawn, name):
+    overview = (drawn / f"{name}.svg").read_text()
     recordings = [Recording.load(p) for p in drawn.glob("*.json") if p.name != KEYS_FILE]
     main = [r for r in recordings if r.is_main_example]
     assert main
