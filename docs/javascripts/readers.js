@@ -1,9 +1,10 @@
 /* LR Atlas, for keyboards and screen readers.
 
-   On a narrow screen, a wide table (Material wraps each in .md-typeset__scrollwrap)
-   and a row of tab labels (.tabbed-labels) scroll sideways in their own box. Each such box is
-   made focusable and named, so a keyboard can scroll it and a screen reader says what it is
-   (axe: scrollable-region-focusable). Boxes that fit are left alone.
+   On a narrow screen, a wide table (Material wraps each in .md-typeset__scrollwrap),
+   a row of tab labels (.tabbed-labels) and a long formula (div.mathml) scroll sideways in
+   their own box. Each such box is made focusable and named, so a keyboard can scroll it
+   and a screen reader says what it is (axe: scrollable-region-focusable). Boxes that fit
+   are left alone.
 
    Material puts each code block's copy button in a <nav>, so a page with twenty code blocks
    has twenty unnamed navigation landmarks (axe: landmark-unique); they are not navigation,
@@ -11,7 +12,7 @@
 (function () {
   "use strict";
 
-  const BOXES = { ".md-typeset__scrollwrap": "Table", ".tabbed-labels": "Tabs" };
+  const BOXES = { ".md-typeset__scrollwrap": "Table", ".tabbed-labels": "Tabs", "div.mathml": "Formula" };
 
   function fix() {
     nameScrollingBoxes();

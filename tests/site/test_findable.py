@@ -59,6 +59,9 @@ def test_llms_txt_lists_every_nav_page_in_reading_order_with_its_markdown_copy(s
     # the included snippet, as code: an assistant reads the example the page runs
     assert "\n```\n" in step_lr
     assert "StepLR(optimizer, step_size=10, gamma=0.5)" in step_lr
+    # each figure once, as its alt text; math as LaTeX (hooks/llms_markdown.py)
+    assert step_lr.count("Figure: StepLR with lr=0.1, step_size=10, gamma=0.5") == 1
+    assert "`\\eta_t = \\eta_0" in step_lr
 
 
 def _site_info():
