@@ -23,13 +23,14 @@
 
   function nameScrollingBoxes() {
     for (const [selector, what] of Object.entries(BOXES)) {
-      for (const box of document.querySelectorAll(selector)) {
+      document.querySelectorAll(selector).forEach((box, index) => {
         if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
           box.setAttribute("tabindex", "0");
           box.setAttribute("role", "region");
-          box.setAttribute("aria-label", `${what}, scrolls sideways`);
+          // numbered: two regions with one name are indistinguishable (axe: landmark-unique)
+          box.setAttribute("aria-label", `${what} ${index + 1}, scrolls sideways`);
         }
-      }
+      });
     }
   }
 
