@@ -1,7 +1,7 @@
 /* LR Atlas, for keyboards and screen readers.
 
    On a narrow screen, a wide table (Material wraps each in .md-typeset__scrollwrap),
-   a row of tab labels (.tabbed-labels) and a long formula (div.mathml) scroll sideways in
+   a row of tab labels (.tabbed-labels) and a long formula (.mathml) scroll sideways in
    their own box. Each such box is made focusable and named, so a keyboard can scroll it
    and a screen reader says what it is (axe: scrollable-region-focusable). Boxes that fit
    are left alone.
@@ -12,7 +12,7 @@
 (function () {
   "use strict";
 
-  const BOXES = { ".md-typeset__scrollwrap": "Table", ".tabbed-labels": "Tabs", "div.mathml": "Formula" };
+  const BOXES = { ".md-typeset__scrollwrap": "Table", ".tabbed-labels": "Tabs", ".mathml": "Formula" };
 
   function fix() {
     nameScrollingBoxes();
