@@ -9,6 +9,7 @@ snippet. An edit to ``runner/`` reloads the runner's modules before the next reb
 figures are never drawn by the old code under the new code's cache key.
 """
 
+import html
 import importlib
 import io
 import logging
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # mkdocs loads hooks by path; make `runner` importable
@@ -103,7 +105,7 @@ def _redraw_overview(site_figures: Path) -> None:
     with _drawing:
         for name, key in stale_keys.items():
             figures.record_overview_key(figures.FIGURES_DIR, name, key)
-            for figure in figures.figure_paths(figures.FIGURES_DIR, name):
+            for figure in figures.overview_figures(figures.FIGURES_DIR, name):
                 if site_figures.is_dir():  # published at once; the next rebuild copies it too
                     (site_figures / figure.name).write_bytes(figure.read_bytes())
     log.info(f"redrew the overview figure in {time.perf_counter() - start:.2f} s")
@@ -143,7 +145,42 @@ FIGURE = re.compile(
 )
 
 
-BOTH_THEMES = r"![\g<alt>](\g<path>.svg#only-light)![\g<alt>](\g<path>-dark.svg#only-dark)"
+SVG_SIZE = re.compile(r'<svg [^>]*width="(?P<width>[\d.]+)pt" height="(?P<height>[\d.]+)pt"')
+NARROW = "(max-width: 37.5em)"  # 600 px: phones, where the narrow variant is readable
+
+
+def svg_size(svg: Path) -> tuple[int, int] | None:
+    """The intrinsic size of a drawn figure in CSS pixels (matplotlib writes points)."""
+    if not svg.is_file():
+        return None
+    match = SVG_SIZE.search(svg.read_text(encoding="utf-8")[:1000])
+    return match and (round(float(match["width"]) * 4 / 3), round(float(match["height"]) * 4 / 3))
+
+
+def both_themes(match: re.Match, page) -> str:
+    """One image per colour scheme, each with its intrinsic size so nothing shifts as it loads;
+    a figure with a narrow variant (<name>_narrow.svg) switches to it on phones."""
+    images = []
+    for theme in figures.THEMES:
+        fragment = "#only-dark" if theme.suffix else "#only-light"
+        name = f"{match['name']}{theme.suffix}.svg"
+        size = svg_size(figures.FIGURES_DIR / name)
+        narrow_name = f"{match['name']}_narrow{theme.suffix}.svg"
+        narrow = svg_size(figures.FIGURES_DIR / narrow_name)
+        if size and narrow:
+            # Raw HTML is not rewritten by MkDocs, so its addresses are made relative here.
+            src, srcset = (get_relative_url(f"figures/{n}", page.url) for n in (name, narrow_name))
+            images.append(
+                f'<picture><source media="{NARROW}" srcset="{srcset}" width="{narrow[0]}" '
+                f'height="{narrow[1]}"><img alt="{html.escape(match["alt"])}" '
+                f'src="{src}{fragment}" width="{size[0]}" height="{size[1]}"></picture>'
+            )
+        else:
+            attributes = f'{{ width="{size[0]}" height="{size[1]}" }}' if size else ""
+            images.append(
+                f"![{match['alt']}]({match['path']}{theme.suffix}.svg{fragment}){attributes}"
+            )
+    return "".join(images)
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -162,7 +199,7 @@ def on_page_markdown(markdown, page, config, files):
     lines = markdown.split("\n")
     for number, line in enumerate(lines, start=1):
         if number not in in_code:
-            lines[number - 1] = FIGURE.sub(BOTH_THEMES, line)
+            lines[number - 1] = FIGURE.sub(lambda match: both_themes(match, page), line)
     return "\n".join(lines)
 
 

@@ -5,14 +5,18 @@
   the cell's code but not where it lives).
 - mkdocs-jupyter's cache keys on the notebook's own text only, not on what it imports or
   the installed packages; under CI=true it is switched off so every build really executes.
+- Figures get the alt text their cell states in ``# alt:`` comment lines (nbconvert writes a
+  placeholder), and a printed Markdown table is shown as a table, not as monospaced text.
 """
 
+import html as html_lib
 import os
 import re
 import sys
 from pathlib import Path
 
 import jupytext
+import markdown
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
@@ -67,8 +71,57 @@ def _cell_failure(file, error: Exception) -> str:
     return f"{where}: {last[0] if last else type(error).__name__}\n{message}"
 
 
+NO_ALT = 'alt="No description has been provided for this image"'
+ALT_LINE = re.compile(r"^# alt: ?(.*)$", re.MULTILINE)
+PRINTED = re.compile(r"<pre>(?P<text>[^<]*)</pre>")
+TABLE_RULE = re.compile(r"^\|(?: *:?-{3,}:? *\|)+$")
+
+
+def figure_alt_texts(path: Path) -> list[str]:
+    """The alt text of each figure, from the ``# alt:`` lines of its cell, in cell order."""
+    texts = []
+    for cell in read_cells(path):
+        lines = ALT_LINE.findall(cell.source) if cell.kind == "code" else []
+        if lines:
+            texts.append(" ".join(line.strip() for line in lines))
+    return texts
+
+
+def with_alt_texts(content: str, texts: list[str], where: str) -> str:
+    if content.count(NO_ALT) != len(texts):
+        raise PluginError(
+            f"{where}: {content.count(NO_ALT)} figures but {len(texts)} cells with "
+            "'# alt:' lines; describe each figure in its cell with '# alt: <what it shows>'"
+        )
+    for text in texts:
+        content = content.replace(NO_ALT, f'alt="{html_lib.escape(text)}"', 1)
+    return content
+
+
+def printed_tables_as_tables(content: str) -> str:
+    """Printed output that is exactly one Markdown table becomes an HTML table."""
+
+    def convert(match: re.Match) -> str:
+        text = html_lib.unescape(match["text"]).strip()
+        lines = text.splitlines()
+        is_table = (
+            len(lines) >= 3
+            and all(line.startswith("|") and line.endswith("|") for line in lines)
+            and TABLE_RULE.match(lines[1].replace(" ", ""))
+        )
+        if not is_table:
+            return match.group(0)
+        return markdown.markdown(text, extensions=["tables"])
+
+    return PRINTED.sub(convert, content)
+
+
 def on_page_content(html, page, config, files):
     if _is_notebook(page.file):
+        html = with_alt_texts(
+            html, figure_alt_texts(Path(page.file.abs_src_path)), f"docs/{page.file.src_uri}"
+        )
+        html = printed_tables_as_tables(html)
         name = Path(page.file.src_uri).stem
         link = (
             f'<p class="lr-atlas-download"><a href="../{name}.ipynb" download>'

@@ -8,10 +8,16 @@
   a fork's build has its own edit links and address (a fork publishes nothing: deploy needs
   the GPU job, which forks skip). repo_url stays unset on purpose: Material's repository
   widget would query api.github.com from every reader's browser.
+- The public address (site_url: canonical links, sitemap, llms.txt) is, in this order:
+  $SITE_URL (the docs workflow passes the repository variable SITE_URL, for a custom domain),
+  the default GitHub Pages address of $GITHUB_REPOSITORY, or mkdocs.yml's site_url, which is
+  the address `make serve` serves on.
 """
 
 import os
 from importlib import metadata
+
+from mkdocs.plugins import event_priority
 
 
 def verified_with(torch_version: str, published_after_gpu: bool) -> str:
@@ -33,6 +39,7 @@ def verified_with(torch_version: str, published_after_gpu: bool) -> str:
     return sentence + "."
 
 
+@event_priority(100)  # before the llmstxt plugin reads site_url in its own on_config
 def on_config(config):
     torch_version = metadata.version("torch")  # metadata only: no torch import
     published_after_gpu = os.environ.get("LR_ATLAS_PUBLISHED_AFTER_GPU") == "true"
@@ -41,5 +48,7 @@ def on_config(config):
     if repository and not config.edit_uri:
         owner, name = repository.split("/", 1)
         config.edit_uri = f"https://github.com/{repository}/edit/main/docs/"
-        config.site_url = config.site_url or f"https://{owner}.github.io/{name}/"
+        config.site_url = f"https://{owner}.github.io/{name}/"
+    if os.environ.get("SITE_URL"):  # empty when the repository variable is not set
+        config.site_url = os.environ["SITE_URL"].rstrip("/") + "/"
     return config

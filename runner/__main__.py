@@ -5,7 +5,14 @@ import sys
 import time
 from pathlib import Path
 
-from runner.figures import FIGURES_DIR, OVERVIEWS, draw_figures, draw_overview_if_stale, stale
+from runner.figures import (
+    FIGURES_DIR,
+    NARROW_SUFFIX,
+    OVERVIEWS,
+    draw_figures,
+    draw_overview_if_stale,
+    stale,
+)
 from runner.snippets import SnippetError, discover, display_path
 
 
@@ -43,7 +50,8 @@ def main(argv=None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - start
-    rerun = {figure.stem.removesuffix("-dark") for figure in drawn} - set(OVERVIEWS)
+    overviews = {name + width for name in OVERVIEWS for width in ("", NARROW_SUFFIX)}
+    rerun = {figure.stem.removesuffix("-dark") for figure in drawn} - overviews
     print(
         f"{len(drawn)} figures drawn, {len(rerun)} snippets run, "
         f"{len(snippets) - len(rerun)} up to date, {seconds:.2f} s"

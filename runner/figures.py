@@ -3,6 +3,7 @@
 snippet --run--> Recording (``<name>.json``: the snippet's own ``lrs``) --draw--> ``<name>.svg``
 all main recordings --draw--> ``overview.svg`` (small multiples, one panel per scheduler)
 all ``modern_*`` recordings --draw--> ``modern-overview.svg`` (one panel per modern schedule)
+each overview is also drawn in two columns, ``<overview>_narrow.svg``, for phones
 
 The curves are the snippets' own ``lrs``: no figure re-implements a schedule.
 
@@ -36,6 +37,12 @@ MODERN_PREFIX = "modern_"
 MODERN_OVERVIEW = "modern-overview"
 # Each overview figure and the Recording property that picks its panels.
 OVERVIEWS = {OVERVIEW: "is_main_example", MODERN_OVERVIEW: "is_modern_schedule"}
+NARROW_SUFFIX = "_narrow"  # <overview>_narrow.svg: pages show it on screens under 600 px
+OVERVIEW_NARROW = OVERVIEW + NARROW_SUFFIX
+# Figures are shown at most as wide as the text: 358 CSS px on a 390 px phone. At that
+# width every label must render at 9 px or more (tests/site/test_readers.py measures it):
+# a 10-unit font in a figure 5.2 in (374 units) wide renders at 358 / 374 * 10 = 9.6 px.
+FIGURE_SIZE = (5.2, 2.9)  # inches; 1 in = 72 SVG units
 RUNNER_DIR = Path(__file__).resolve().parent
 
 
@@ -246,7 +253,7 @@ def stale_overview_keys(out_dir: Path = FIGURES_DIR) -> dict[str, str]:
         if not chosen:
             continue
         key = overview_key(chosen)
-        if keys.get(name) != key or not all(f.exists() for f in figure_paths(out_dir, name)):
+        if keys.get(name) != key or not all(f.exists() for f in overview_figures(out_dir, name)):
             stale_keys[name] = key
     return stale_keys
 
@@ -262,7 +269,7 @@ def _draw_overview_if_stale(
 ) -> list[Path]:
     """Draw overview ``name`` from its recordings unless its cache key is current."""
     chosen = _overview_recordings(out_dir, name)
-    figures = figure_paths(out_dir, name)
+    figures = overview_figures(out_dir, name)
     if not chosen:
         for figure in figures:
             figure.unlink(missing_ok=True)
@@ -271,12 +278,18 @@ def _draw_overview_if_stale(
     if not force and keys.get(name) == key and all(f.exists() for f in figures):
         return []
     recordings = [Recording.load(p) for p in chosen]
-    for theme, figure in zip(THEMES, figures):
-        draw_overview(recordings, figure, theme)
+    for theme, wide, narrow in zip(THEMES, figures[:2], figures[2:]):
+        draw_overview(recordings, wide, theme)
+        draw_overview(recordings, narrow, theme, narrow=True)
     if record_key:
         keys[name] = key
         _write_atomically(out_dir / KEYS_FILE, json.dumps(keys, indent=2, sort_keys=True))
     return figures
+
+
+def overview_figures(out_dir: Path, name: str) -> list[Path]:
+    """Overview ``name``'s light and dark figures, then its narrow (phone) pair."""
+    return [*figure_paths(out_dir, name), *figure_paths(out_dir, name + NARROW_SUFFIX)]
 
 
 def _existing_names(snippets: list[Path]) -> set[str]:
@@ -289,7 +302,7 @@ def _remove_orphans(names: set[str], out_dir: Path) -> None:
     """Outputs of a deleted or renamed snippet must not linger on the site."""
     keep = {KEYS_FILE}
     for overview in OVERVIEWS:
-        keep.update(p.name for p in figure_paths(out_dir, overview))
+        keep.update(p.name for p in overview_figures(out_dir, overview))
     for name in names:
         keep.update(p.name for p in _outputs(out_dir, name))
     for output in [*out_dir.glob("*.svg"), *out_dir.glob("*.json")]:
@@ -359,15 +372,15 @@ def draw_lr_figure(recording: Recording, path: Path, theme: Theme = THEMES[0]) -
     from matplotlib.figure import Figure
 
     with _svg_style(theme):
-        figure = Figure(figsize=(6.4, 3.2), layout="constrained")
+        figure = Figure(figsize=FIGURE_SIZE, layout="constrained")
         axes = figure.add_subplot()
         _plot_lrs(axes, recording, theme)
         per_epoch = recording.step_unit == "epoch"
         if per_epoch:
             axes.set_xlabel("epoch (one scheduler.step() per epoch)")
         else:
-            axes.set_xlabel(
-                f"batch (one scheduler.step() per batch; "
+            axes.set_xlabel(  # two lines: one is wider than the figure
+                f"batch (one scheduler.step() per batch;\n"
                 f"{recording.steps_per_epoch} batches per epoch, {recording.epochs} epochs)"
             )
             if recording.epochs <= 30:
@@ -380,22 +393,29 @@ def draw_lr_figure(recording: Recording, path: Path, theme: Theme = THEMES[0]) -
         _save(figure, path)
 
 
-def draw_overview(recordings: list[Recording], path: Path, theme: Theme = THEMES[0]) -> None:
-    """Small multiples: every schedule's own recorded curve, on the same kind of axes."""
+def draw_overview(
+    recordings: list[Recording], path: Path, theme: Theme = THEMES[0], narrow: bool = False
+) -> None:
+    """Small multiples: every schedule's own recorded curve, on the same kind of axes.
+
+    The wide layout has four columns (9.6 in); the narrow one, for phones, two columns in
+    4.2 in (302 units), where its 8-unit labels render at 358 / 302 * 8 = 9.5 px.
+    """
     from matplotlib.figure import Figure
 
-    columns = 4
+    columns, width, panel_height = (2, 4.2, 1.6) if narrow else (4, 9.6, 1.9)
+    title, label, ticks = (8.5, 8, 8) if narrow else (7.5, 8, 7)
     rows = -(-len(recordings) // columns)
     with _svg_style(theme):
-        figure = Figure(figsize=(9.6, 1.9 * rows), layout="constrained")
+        figure = Figure(figsize=(width, panel_height * rows), layout="constrained")
         grid = figure.subplots(rows, columns, squeeze=False)
         for axes, recording in zip(grid.flat, sorted(recordings, key=lambda r: r.panel_title)):
             _plot_lrs(axes, recording, theme, markers=False)
-            axes.set_title(recording.panel_title, loc="left", fontsize=7.5, fontweight="bold")
+            axes.set_title(recording.panel_title, loc="left", fontsize=title, fontweight="bold")
             unit = "epochs" if recording.step_unit == "epoch" else "batches"
-            axes.set_xlabel(unit, fontsize=8, labelpad=1)
+            axes.set_xlabel(unit, fontsize=label, labelpad=1)
             # Labels without tick marks: at this size the marks add bytes, not information.
-            axes.tick_params(labelsize=7, bottom=False, left=False)
+            axes.tick_params(labelsize=ticks, bottom=False, left=False)
             axes.locator_params(nbins=3)
         for axes in grid.flat[len(recordings) :]:
             axes.set_visible(False)

@@ -1324,7 +1324,7 @@
       config.code = el("code", { "data-role": "code" });
       const copy = el("button", {
         type: "button", className: "lr-explorer__copy", "data-role": "copy", text: "Copy code",
-        "aria-label": `Copy the code of configuration ${config.slot}`,
+        "aria-label": `Copy code of configuration ${config.slot}`,
       });
       copy.addEventListener("click", () => this.copy(config, copy));
       const codeBlock = el(

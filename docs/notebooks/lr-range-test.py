@@ -31,6 +31,7 @@ import math
 
 import matplotlib.pyplot as plt
 import torch
+from matplotlib.ticker import FormatStrFormatter, NullFormatter
 from sklearn.datasets import load_digits
 from torch import nn
 
@@ -105,13 +106,19 @@ lowest = min(range(len(smoothed)), key=smoothed.__getitem__)
 chosen_max_lr = sweep_lrs[lowest] / 10
 bad_max_lr = sweep_lrs[lowest] * 3  # past the minimum, where the loss turns upwards
 
-figure, axes = plt.subplots(figsize=(7, 3.6))
+# alt: Line chart of the smoothed training loss against the learning rate (log scale)
+# alt: during the sweep, with the chosen max_lr marked by a dashed line and the too large
+# alt: one by a dotted line.
+figure, axes = plt.subplots(figsize=(4.6, 3.2))  # 4.6 inches: readable on a phone
 axes.plot(sweep_lrs, smoothed, color="tab:blue")
 axes.axvline(
     chosen_max_lr, color="tab:green", linestyle="--", label=f"chosen max_lr {chosen_max_lr:.3g}"
 )
 axes.axvline(bad_max_lr, color="tab:red", linestyle=":", label=f"too large {bad_max_lr:.3g}")
 axes.set(xscale="log", xlabel="learning rate", ylabel="smoothed training loss")
+# 0.001 rather than 10 to the -3: a superscript would be too small to read on a phone
+axes.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+axes.xaxis.set_minor_formatter(NullFormatter())
 axes.legend()
 figure.tight_layout()
 print(f"lowest smoothed loss {smoothed[lowest]:.4f} at lr {sweep_lrs[lowest]:.3g}")
@@ -150,7 +157,9 @@ def one_cycle_run(max_lr):
 
 runs = {"chosen": one_cycle_run(chosen_max_lr), "too large": one_cycle_run(bad_max_lr)}
 
-figure, axes = plt.subplots(figsize=(7, 3.6))
+# alt: Line chart of the validation accuracy after each of the 10 epochs of OneCycleLR,
+# alt: one curve with the chosen max_lr and one with the too large max_lr.
+figure, axes = plt.subplots(figsize=(4.6, 3.2))
 for name, accuracy in runs.items():
     axes.plot(range(1, EPOCHS + 1), accuracy, marker="o", label=f"{name} max_lr")
 axes.set(xlabel="epoch", ylabel="validation accuracy")

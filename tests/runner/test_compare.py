@@ -50,8 +50,9 @@ def test_identical_folders_agree_on_every_snippet_and_figure(folders, capsys):
     assert result.ok, result.differences
     assert sorted(result.exact + result.same_cuts) == names
     assert sorted(result.same_cuts) == ["reduce_lr_on_plateau", "seed_example_fixed_plateau"]
-    # light and dark, plus the two overviews (all schedulers, modern schedules)
-    assert result.identical_figures == 2 * (len(names) + 2)
+    # light and dark, plus two overviews (all schedulers, modern schedules), each also in
+    # two columns for phones (<overview>_narrow)
+    assert result.identical_figures == 2 * (len(names) + 4)
     assert main([str(folder) for folder in folders]) == 0
     assert "byte-identical" in capsys.readouterr().out
 

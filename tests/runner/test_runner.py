@@ -49,11 +49,13 @@ def write_snippet(folder: Path, name: str, code: str) -> Path:
 
 def test_draws_a_light_and_a_dark_svg_and_one_recording_per_snippet_plus_the_overviews(drawn):
     names = sorted(p.stem for p in SNIPPETS)
-    overviews = ["overview", "modern-overview"]
+    # each overview in four columns, and in two for phones (<overview>_narrow)
+    overviews = ["overview", "modern-overview", "overview_narrow", "modern-overview_narrow"]
     figures = [name + suffix for name in [*names, *overviews] for suffix in ("", "-dark")]
     assert sorted(p.stem for p in drawn.glob("*.svg")) == sorted(figures)
     assert sorted(p.stem for p in drawn.glob("*.json") if p.name != KEYS_FILE) == names
-    assert sorted(json.loads((drawn / KEYS_FILE).read_text())) == sorted([*names, *overviews])
+    keys = sorted(json.loads((drawn / KEYS_FILE).read_text()))
+    assert keys == sorted([*names, "overview", "modern-overview"])  # one key draws both widths
 
 
 def test_recording_holds_exactly_what_the_snippet_recorded(drawn, snippet):
@@ -63,8 +65,9 @@ def test_recording_holds_exactly_what_the_snippet_recorded(drawn, snippet):
     assert recording.is_main_example and recording.step_unit == "epoch"
 
 
-def test_overview_has_a_panel_for_every_main_example_only(drawn):
-    overview = (drawn / "overview.svg").read_text()
+@pytest.mark.parametrize("name", ["overview", "overview_narrow"])
+def test_overview_has_a_panel_for_every_main_example_only(drawn, name):
+    overview = (drawn / f"{name}.svg").read_text()
     recordings = [Recording.load(p) for p in drawn.glob("*.json") if p.name != KEYS_FILE]
     main = [r for r in recordings if r.is_main_example]
     assert main
@@ -160,7 +163,9 @@ def test_dark_variant_draws_the_same_curve_in_light_colours(drawn):
 def test_axis_label_says_what_a_step_is(drawn):
     assert "epoch (one scheduler.step() per epoch)" in (drawn / "step_lr.svg").read_text()
     one_cycle = (drawn / "one_cycle_lr.svg").read_text()
-    assert "batch (one scheduler.step() per batch; 8 batches per epoch, 10 epochs)" in one_cycle
+    # two lines: one would be wider than the figure
+    assert "batch (one scheduler.step() per batch;" in one_cycle
+    assert "8 batches per epoch, 10 epochs)" in one_cycle
 
 
 def test_figure_is_titled_with_the_scheduler_that_ran(drawn):

@@ -21,7 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 COPIED = (
     *("conftest.py", "pyproject.toml", "mkdocs.yml", "README.md", "CONTRIBUTING.md"),
-    *("hooks", "runner", "scripts", "tests", "docs", "snippets"),
+    *("hooks", "overrides", "runner", "scripts", "tests", "docs", "snippets"),
 )
 MAX_FAILED = 3
 MAX_LINES = 150
