@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from browser import base_url, browser, page  # noqa: F401 (fixtures for every module here)
 from built_site import SiteBuild, build_messages, start_mkdocs_build, stop_unless_built
 
 from runner.figures import draw_figures

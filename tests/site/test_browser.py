@@ -4,78 +4,13 @@ Needs the system Chromium (`apt-get install -y chromium`; .ci/run installs it). 
 CI=true a missing browser fails the suite; on a laptop without it these tests skip and say so.
 """
 
-import functools
-import http.server
-import os
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from browser import serve
 from built_site import built_pages
-
-# Debian's chromium here; GitHub's Ubuntu runners ship Google Chrome.
-CHROMIUM = next(
-    filter(None, map(shutil.which, ["chromium", "chromium-browser", "google-chrome"])), None
-)
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def serve(directory: Path):
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    server, url = serve(site)
-    yield url
-    server.shutdown()
-    server.server_close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    if CHROMIUM is None:
-        reason = "Chromium is not installed (apt-get install -y chromium); browser tests not run"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true requires the browser tests: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    home = tmp_path_factory.mktemp("chromium-home")  # Chromium writes caches under $HOME
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=LAUNCH_ARGS,
-            env={**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")},
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url} {r.failure}"))
-    page.on(
-        "response",
-        lambda r: r.status >= 400 and page.problems.append(f"HTTP {r.status}: {r.url}"),
-    )
-    yield page
-    context.close()
 
 
 def page_urls(site: Path) -> list[str]:
@@ -206,6 +141,9 @@ def test_home_and_scheduler_page_screenshots(base_url, page, tmp_path):
         page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
     shots = sorted(p.name for p in tmp_path.glob("*.png"))
     assert shots == [
-        "home-dark.png", "home-light.png", "one-cycle-lr-dark.png", "one-cycle-lr-light.png"
+        "home-dark.png",
+        "home-light.png",
+        "one-cycle-lr-dark.png",
+        "one-cycle-lr-light.png",
     ]
     assert all((tmp_path / shot).stat().st_size > 10_000 for shot in shots)

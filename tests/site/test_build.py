@@ -62,9 +62,9 @@ def test_pages_that_include_a_snippet_show_its_drawn_figure(site):
             name = Path(include.path).stem
             page_html = built.read_text()
             for variant in (f"{name}.svg#only-light", f"{name}-dark.svg#only-dark"):
-                assert re.search(rf'<img alt="[^"]+"[^>]* src="[./]*figures/{variant}"', page_html), (
-                    f"{built} does not show figures/{variant}"
-                )
+                assert re.search(
+                    rf'<img alt="[^"]+"[^>]* src="[./]*figures/{variant}"', page_html
+                ), f"{built} does not show figures/{variant}"
             for svg in (f"{name}.svg", f"{name}-dark.svg"):
                 assert (site / "figures" / svg).read_text().startswith("<?xml")
             checked += 1

@@ -13,14 +13,14 @@ import math
 import os
 import re
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 import pytest
 import torch
 
 # The browser fixtures of the site tests: Chromium, a served copy of the built site, a page
 # that records console errors and failed requests. Under CI=true a missing Chromium fails.
-from test_browser import base_url, browser, goto_settled, page  # noqa: F401
+from test_browser import goto_settled
 
 from runner.figures import FIGURES_DIR
 from runner.markdown_fences import includes
@@ -94,12 +94,34 @@ GRID = [
             (dict(step_size_up=3, mode="triangular2"), 60),
         ]
     ],
-    ("CyclicLR", dict(base_lr=0.1, max_lr=0.01, step_size_up=4, step_size_down=None,
-                      mode="triangular2", gamma=1.0), 30),  # max_lr below base_lr
+    (
+        "CyclicLR",
+        dict(
+            base_lr=0.1,
+            max_lr=0.01,
+            step_size_up=4,
+            step_size_down=None,
+            mode="triangular2",
+            gamma=1.0,
+        ),
+        30,
+    ),  # max_lr below base_lr
     # OneCycleLR
     *[
-        ("OneCycleLR", dict(max_lr=0.1, total_steps=80, pct_start=0.3, anneal_strategy="cos",
-                            div_factor=25.0, final_div_factor=1e4, three_phase=False) | p, steps)
+        (
+            "OneCycleLR",
+            dict(
+                max_lr=0.1,
+                total_steps=80,
+                pct_start=0.3,
+                anneal_strategy="cos",
+                div_factor=25.0,
+                final_div_factor=1e4,
+                three_phase=False,
+            )
+            | p,
+            steps,
+        )
         for p, steps in [
             ({}, 80),
             (dict(three_phase=True, total_steps=100), 100),
@@ -126,8 +148,11 @@ GRID = [
     ("MultiplicativeLR", dict(lr=0.1, fn="hold_then_decay", hold=0, gamma=0.0), 5),
     # SequentialLR: LinearLR warm-up, then CosineAnnealingLR
     *[
-        ("SequentialLR", dict(lr=0.1, start_factor=0.1, warmup_iters=5, milestone=5, T_max=35,
-                              eta_min=0.0) | p, steps)
+        (
+            "SequentialLR",
+            dict(lr=0.1, start_factor=0.1, warmup_iters=5, milestone=5, T_max=35, eta_min=0.0) | p,
+            steps,
+        )
         for p, steps in [
             ({}, 40),
             (dict(warmup_iters=10), 40),  # the milestone cuts the ramp short
@@ -152,8 +177,14 @@ LINEAR_DECAY = dict(lr=0.01, warmup_steps=16, total_steps=160)
 COSINE_MIN_LR = dict(lr=0.01, warmup_steps=16, total_steps=160, min_lr_rate=0.1)
 RESTARTS = dict(lr=0.01, warmup_steps=16, total_steps=160, num_cycles=4)
 POLYNOMIAL = dict(lr=0.01, warmup_steps=16, total_steps=160, power=2.0, lr_end=0.0)
-WSD = dict(lr=0.01, warmup_steps=16, stable_steps=112, decay_steps=32, decay_type="linear",
-           min_lr_ratio=0.0)
+WSD = dict(
+    lr=0.01,
+    warmup_steps=16,
+    stable_steps=112,
+    decay_steps=32,
+    decay_type="linear",
+    min_lr_ratio=0.0,
+)
 INVERSE_SQRT = dict(lr=0.01, warmup_steps=16, timescale=16, total_steps=160, cooldown_steps=32)
 MODERN_GRID = [
     ("WarmupLinearDecay", LINEAR_DECAY, 160),
@@ -162,11 +193,27 @@ MODERN_GRID = [
     ("WarmupLinearDecay", LINEAR_DECAY | dict(warmup_steps=10, total_steps=11), 15),
     ("WarmupLinearDecay", LINEAR_DECAY | dict(warmup_steps=100, total_steps=1000), 1000),
     ("WarmupCosineMinLR", COSINE_MIN_LR, 160),
-    ("WarmupCosineMinLR", COSINE_MIN_LR | dict(warmup_steps=0, total_steps=40, min_lr_rate=0.0), 50),
-    ("WarmupCosineMinLR", COSINE_MIN_LR | dict(warmup_steps=1, total_steps=30, min_lr_rate=0.5), 30),
-    ("WarmupCosineMinLR", COSINE_MIN_LR | dict(warmup_steps=100, total_steps=1000, min_lr_rate=0.01), 1000),
+    (
+        "WarmupCosineMinLR",
+        COSINE_MIN_LR | dict(warmup_steps=0, total_steps=40, min_lr_rate=0.0),
+        50,
+    ),
+    (
+        "WarmupCosineMinLR",
+        COSINE_MIN_LR | dict(warmup_steps=1, total_steps=30, min_lr_rate=0.5),
+        30,
+    ),
+    (
+        "WarmupCosineMinLR",
+        COSINE_MIN_LR | dict(warmup_steps=100, total_steps=1000, min_lr_rate=0.01),
+        1000,
+    ),
     ("WarmupCosineHardRestarts", RESTARTS, 160),
-    ("WarmupCosineHardRestarts", RESTARTS | dict(warmup_steps=10, total_steps=100, num_cycles=3), 100),
+    (
+        "WarmupCosineHardRestarts",
+        RESTARTS | dict(warmup_steps=10, total_steps=100, num_cycles=3),
+        100,
+    ),
     ("WarmupCosineHardRestarts", RESTARTS | dict(warmup_steps=1, total_steps=21, num_cycles=5), 21),
     ("WarmupCosineHardRestarts", RESTARTS | dict(warmup_steps=0, total_steps=30, num_cycles=1), 30),
     ("WarmupPolynomialDecay", POLYNOMIAL, 165),
@@ -176,16 +223,29 @@ MODERN_GRID = [
     *[
         ("WarmupStableDecay", WSD | dict(decay_type=kind) | p, 160 if not p else 30)
         for kind in ("linear", "cosine", "1-sqrt")
-        for p in [{}, dict(min_lr_ratio=0.1), dict(warmup_steps=0, stable_steps=20, decay_steps=10),
-                  dict(warmup_steps=1, stable_steps=5, decay_steps=4, min_lr_ratio=0.0)]
+        for p in [
+            {},
+            dict(min_lr_ratio=0.1),
+            dict(warmup_steps=0, stable_steps=20, decay_steps=10),
+            dict(warmup_steps=1, stable_steps=5, decay_steps=4, min_lr_ratio=0.0),
+        ]
     ],
     ("WarmupInverseSqrt", INVERSE_SQRT, 160),
-    ("WarmupInverseSqrt", INVERSE_SQRT | dict(warmup_steps=10, timescale=25, total_steps=100,
-                                              cooldown_steps=0), 100),
-    ("WarmupInverseSqrt", INVERSE_SQRT | dict(warmup_steps=0, timescale=10_000, total_steps=50,
-                                              cooldown_steps=0), 50),
-    ("WarmupInverseSqrt", INVERSE_SQRT | dict(warmup_steps=400, timescale=400, total_steps=5000,
-                                              cooldown_steps=1000), 5000),
+    (
+        "WarmupInverseSqrt",
+        INVERSE_SQRT | dict(warmup_steps=10, timescale=25, total_steps=100, cooldown_steps=0),
+        100,
+    ),
+    (
+        "WarmupInverseSqrt",
+        INVERSE_SQRT | dict(warmup_steps=0, timescale=10_000, total_steps=50, cooldown_steps=0),
+        50,
+    ),
+    (
+        "WarmupInverseSqrt",
+        INVERSE_SQRT | dict(warmup_steps=400, timescale=400, total_steps=5000, cooldown_steps=1000),
+        5000,
+    ),
 ]
 MODERN_REJECTED = [
     ("WarmupStableDecay", WSD | dict(min_lr_ratio=1.5), 10),
@@ -195,10 +255,18 @@ MODERN_REJECTED = [
 ]
 MODERN = {name for name, _, _ in MODERN_GRID}
 
-ONE_CYCLE = dict(max_lr=0.1, total_steps=80, pct_start=0.3, anneal_strategy="cos",
-                 div_factor=25.0, final_div_factor=1e4, three_phase=False)
-CYCLIC = dict(base_lr=0.001, max_lr=0.1, step_size_up=4, step_size_down=None,
-              mode="triangular", gamma=1.0)
+ONE_CYCLE = dict(
+    max_lr=0.1,
+    total_steps=80,
+    pct_start=0.3,
+    anneal_strategy="cos",
+    div_factor=25.0,
+    final_div_factor=1e4,
+    three_phase=False,
+)
+CYCLIC = dict(
+    base_lr=0.001, max_lr=0.1, step_size_up=4, step_size_down=None, mode="triangular", gamma=1.0
+)
 SEQUENTIAL = dict(lr=0.1, start_factor=0.1, warmup_iters=5, milestone=5, T_max=35, eta_min=0.0)
 
 # What torch refuses, when it is created or at a later scheduler.step().
@@ -252,14 +320,16 @@ REJECTED = [
 
 # The factor functions the explorer offers, written independently of its JavaScript.
 FACTORS = {
-    "warmup_linear_decay": lambda p: lambda epoch: (
-        (epoch + 1) / p["warmup"]
-        if epoch < p["warmup"]
-        else max(0.0, (p["total"] - epoch) / (p["total"] - p["warmup"]))
+    "warmup_linear_decay": lambda p: (
+        lambda epoch: (
+            (epoch + 1) / p["warmup"]
+            if epoch < p["warmup"]
+            else max(0.0, (p["total"] - epoch) / (p["total"] - p["warmup"]))
+        )
     ),
     "warmup_constant": lambda p: lambda epoch: min(1.0, (epoch + 1) / p["warmup"]),
-    "warmup_inverse_sqrt": lambda p: lambda epoch: min(
-        (epoch + 1) / p["warmup"], (p["warmup"] / (epoch + 1)) ** 0.5
+    "warmup_inverse_sqrt": lambda p: (
+        lambda epoch: min((epoch + 1) / p["warmup"], (p["warmup"] / (epoch + 1)) ** 0.5)
     ),
     "exponential": lambda p: lambda epoch: p["gamma"] ** epoch,
     "hold_then_decay": lambda p: lambda epoch: 1.0 if epoch < p["hold"] else p["gamma"],
@@ -272,7 +342,9 @@ def build(name, optimizer, p):
     if name in ("LambdaLR", "MultiplicativeLR"):
         return getattr(S, name)(optimizer, lr_lambda=FACTORS[p["fn"]](p))
     if name == "SequentialLR":
-        warmup = S.LinearLR(optimizer, start_factor=p["start_factor"], total_iters=p["warmup_iters"])
+        warmup = S.LinearLR(
+            optimizer, start_factor=p["start_factor"], total_iters=p["warmup_iters"]
+        )
         decay = S.CosineAnnealingLR(optimizer, T_max=p["T_max"], eta_min=p["eta_min"])
         return S.SequentialLR(optimizer, [warmup, decay], milestones=[p["milestone"]])
     if name == "ChainedScheduler":
@@ -286,7 +358,7 @@ def build(name, optimizer, p):
 
 
 def outcome(make, steps):
-    """Run the loop every figure is recorded with: (lrs, error) with error as the explorer has it."""
+    """Run the loop every figure is recorded with: (lrs, error), error as the explorer has it."""
     weight = torch.zeros(1, requires_grad=True)
     lrs = []
     at = 0
@@ -386,9 +458,7 @@ def test_javascript_matches_torch_at_every_step(case, js_outcomes):
     assert error is None, f"torch rejects a grid case: {error}"
     assert js["error"] is None, js["error"]
     assert len(js["lrs"]) == steps
-    worst = max(
-        (abs(a - b) / abs(b) if b else abs(a) for a, b in zip(js["lrs"], lrs)), default=0.0
-    )
+    worst = max((abs(a - b) / abs(b) if b else abs(a) for a, b in zip(js["lrs"], lrs)), default=0.0)
     assert close(js["lrs"], lrs), f"largest relative difference {worst:.3g}"
     # and the code the explorer shows builds exactly that schedule
     assert shown_code_outcome(js["code"], steps) == (lrs, None), js["code"]
@@ -445,8 +515,12 @@ def hugging_face(name, p):
         return scheduler, p["total_steps"] + 5
     if name == "WarmupStableDecay":
         scheduler = hf.get_wsd_schedule(
-            optimizer, w, p["decay_steps"], num_stable_steps=p["stable_steps"],
-            decay_type=p["decay_type"], min_lr_ratio=p["min_lr_ratio"],
+            optimizer,
+            w,
+            p["decay_steps"],
+            num_stable_steps=p["stable_steps"],
+            decay_type=p["decay_type"],
+            min_lr_ratio=p["min_lr_ratio"],
         )
         return scheduler, w + p["stable_steps"] + p["decay_steps"]
     scheduler = hf.get_inverse_sqrt_schedule(optimizer, w, timescale=p["timescale"])
@@ -587,9 +661,7 @@ def test_sliders_and_inputs_redraw_the_curve_and_rewrite_the_code(base_url, page
     page.fill("[data-slot='A'] input[type=number][data-param='step_size']", "5")
     assert "step_size=5," in code(page)
     lrs = page.evaluate("document.getElementById('lr-explorer').explorer.configs[0].results.lrs")
-    assert lrs == page.evaluate(
-        "LRAtlasSchedules.StepLR({lr: 0.1, step_size: 5, gamma: 0.52}, 40)"
-    )
+    assert lrs == page.evaluate("LRAtlasSchedules.StepLR({lr: 0.1, step_size: 5, gamma: 0.52}, 40)")
 
     # the curve itself is readable by keyboard
     page.focus(".lr-explorer__svg")
@@ -619,7 +691,9 @@ def test_overlays_copy_button_and_torch_messages(base_url, browser):  # noqa: F8
     page.select_option("[data-slot='C'] select[data-role='scheduler']", "OneCycleLR")
     assert page.locator(".lr-explorer__curve:not([visibility=hidden])").count() == 3
     assert page.locator(".lr-explorer__legend li").all_inner_texts() == [
-        "A: StepLR", "B: CosineAnnealingLR", "C: OneCycleLR"
+        "A: StepLR",
+        "B: CosineAnnealingLR",
+        "C: OneCycleLR",
     ]
     assert page.get_by_role("button", name="Three configurations at most").is_disabled()
 
@@ -653,8 +727,11 @@ def test_overlays_copy_button_and_torch_messages(base_url, browser):  # noqa: F8
 
 def test_preset_address_sets_the_parameters(base_url, page):  # noqa: F811
     page.goto(
-        explorer_url(base_url, "scheduler=CyclicLR&base_lr=0.001&max_lr=0.1&step_size_up=16"
-                     "&mode=exp_range&gamma=0.99&steps=96"),
+        explorer_url(
+            base_url,
+            "scheduler=CyclicLR&base_lr=0.001&max_lr=0.1&step_size_up=16"
+            "&mode=exp_range&gamma=0.99&steps=96",
+        ),
         wait_until="load",
     )
     page.wait_for_selector(".lr-explorer__curve--A")
@@ -683,7 +760,9 @@ def test_link_from_a_reference_page_opens_its_preset(base_url, page):  # noqa: F
 
 def test_material_instant_navigation_starts_the_explorer_once_per_page(base_url, page):  # noqa: F811
     """What instant navigation does: swap in the new page's content, then emit document$."""
-    page.goto(explorer_url(base_url, "scheduler=ExponentialLR&gamma=0.8&steps=20"), wait_until="load")
+    page.goto(
+        explorer_url(base_url, "scheduler=ExponentialLR&gamma=0.8&steps=20"), wait_until="load"
+    )
     page.wait_for_selector(".lr-explorer__curve--A")
     page.evaluate(
         """() => {

@@ -36,7 +36,7 @@ def test_python_fence_that_pytest_codeblocks_skips_fails(info):
 
 
 def test_indented_fence_in_an_admonition_is_checked():
-    text = '!!! note\n\n    ```py\n    print(1)\n    ```\n'
+    text = "!!! note\n\n    ```py\n    print(1)\n    ```\n"
     assert problems_in(text)[0].startswith("page.md:3: ```py fence")
 
 
@@ -64,7 +64,7 @@ def test_shell_fence_fails_because_it_would_be_executed():
 def test_skip_without_reason_fails_and_with_reason_passes():
     bare = problems_in("<!--pytest.mark.skip-->\n```python\nimport cupy\n```\n")
     assert bare == [
-        'page.md:2: <!--pytest.mark.skip--> skips this block without a written reason '
+        "page.md:2: <!--pytest.mark.skip--> skips this block without a written reason "
         '(reason="...")'
     ]
     reasoned = '<!--pytest.mark.skip(reason="needs two GPUs to show DDP")-->\n```python\nx\n```\n'
@@ -102,9 +102,7 @@ def test_without_cuda_needs_a_reason_and_is_seen_beside_another_marker():
 
 
 def test_xfail_is_refused():
-    assert "catch and print" in problems_in(
-        "<!--pytest.mark.xfail-->\n```python\n1 / 0\n```\n"
-    )[0]
+    assert "catch and print" in problems_in("<!--pytest.mark.xfail-->\n```python\n1 / 0\n```\n")[0]
 
 
 def test_snippet_include_outside_a_fence_fails():

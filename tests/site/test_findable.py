@@ -76,8 +76,14 @@ def _site_info():
     [
         ({}, "http://127.0.0.1:8000/"),  # a local build: where make serve serves it
         ({"GITHUB_REPOSITORY": "someone/atlas"}, "https://someone.github.io/atlas/"),
-        ({"GITHUB_REPOSITORY": "someone/atlas", "SITE_URL": "https://lr.example.org"}, "https://lr.example.org/"),
-        ({"GITHUB_REPOSITORY": "someone/atlas", "SITE_URL": ""}, "https://someone.github.io/atlas/"),
+        (
+            {"GITHUB_REPOSITORY": "someone/atlas", "SITE_URL": "https://lr.example.org"},
+            "https://lr.example.org/",
+        ),
+        (
+            {"GITHUB_REPOSITORY": "someone/atlas", "SITE_URL": ""},
+            "https://someone.github.io/atlas/",
+        ),
     ],
 )
 def test_site_url_comes_from_the_environment_with_a_default(monkeypatch, env, expected):

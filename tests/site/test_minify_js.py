@@ -15,9 +15,18 @@ _spec.loader.exec_module(hook)
     "source, minified",
     [
         ("const a = b + c;  // sum\n", "const a=b+c;\n"),
-        ("/* header */\nfunction f ( x ) {\n    return x * 2;\n}\n", "function f(x){\nreturn x*2;\n}\n"),
-        ('const s = "a // not a comment /* nor this */";\n', 'const s="a // not a comment /* nor this */";\n'),
-        ("const t = `${ {a: 1}.a } and ${ '}' }  spaces`;\n", "const t=`${ {a: 1}.a } and ${ '}' }  spaces`;\n"),
+        (
+            "/* header */\nfunction f ( x ) {\n    return x * 2;\n}\n",
+            "function f(x){\nreturn x*2;\n}\n",
+        ),
+        (
+            'const s = "a // not a comment /* nor this */";\n',
+            'const s="a // not a comment /* nor this */";\n',
+        ),
+        (
+            "const t = `${ {a: 1}.a } and ${ '}' }  spaces`;\n",
+            "const t=`${ {a: 1}.a } and ${ '}' }  spaces`;\n",
+        ),
         ("const r = x.replace(/\\/+ [/]/g, ' ');\n", "const r=x.replace(/\\/+ [/]/g,' ');\n"),
         ("const q = a / b / c;\n", "const q=a/b/c;\n"),
         ("return /a b/.test(s)\n", "return/a b/.test(s)\n"),  # a regex after return

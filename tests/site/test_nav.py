@@ -1,4 +1,4 @@
-"""The navigation is the reading order, written by hand in mkdocs.yml; no page may fall out of it."""
+"""The navigation is the reading order, written by hand in mkdocs.yml; no page falls out of it."""
 
 import logging
 import shutil
@@ -46,7 +46,7 @@ def omitted_pages(project: Path, caplog) -> list[str]:
     return [
         line.strip()[2:]
         for message in warnings
-        if "not included in the \"nav\" configuration" in message
+        if 'not included in the "nav" configuration' in message
         for line in message.splitlines()[1:]
     ]
 
@@ -74,7 +74,9 @@ def test_every_page_is_in_the_nav_but_the_contributor_guide():
 def test_a_page_missing_from_the_nav_fails_the_strict_build(tmp_path, caplog):
     project = tmp_path / "project"
     for folder in ("docs", "hooks", "runner", "overrides"):
-        shutil.copytree(ROOT / folder, project / folder, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / folder, project / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     assert omitted_pages(project, caplog) == []
     (project / "docs" / "guides" / "planted.md").write_text("# Planted\n\nNot in the nav.\n")
@@ -85,5 +87,7 @@ def test_a_page_missing_from_the_nav_fails_the_strict_build(tmp_path, caplog):
 @pytest.mark.parametrize("page", ["guides/index.md", "index.md"])
 def test_pages_that_list_the_guides_list_them_in_nav_order(page):
     text = (ROOT / "docs" / page).read_text(encoding="utf-8")
-    positions = [text.find(f"{name}.md") for name in GUIDES_IN_READING_ORDER if f"{name}.md" in text]
+    positions = [
+        text.find(f"{name}.md") for name in GUIDES_IN_READING_ORDER if f"{name}.md" in text
+    ]
     assert positions == sorted(positions), page

@@ -11,7 +11,8 @@ import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from test_browser import base_url, browser, page_urls, serve  # noqa: F401
+from browser import serve
+from test_browser import page_urls
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -116,9 +117,7 @@ FIGURE_TEXT = """async () => {
 
 def small_figure_text(page) -> list[str]:
     return [
-        f"{what}: {px:.1f} px"
-        for what, px in page.evaluate(FIGURE_TEXT)
-        if px < MIN_FIGURE_TEXT_PX
+        f"{what}: {px:.1f} px" for what, px in page.evaluate(FIGURE_TEXT) if px < MIN_FIGURE_TEXT_PX
     ]
 
 

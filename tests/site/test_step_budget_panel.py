@@ -14,9 +14,6 @@ import math
 import pytest
 import torch
 
-# The browser fixtures of the site tests: Chromium, a served copy of the built site.
-from test_browser import base_url, browser, page  # noqa: F401
-
 from runner.snippets import SNIPPETS_DIR
 
 FUNCTION = "optimizer_steps_per_epoch"
