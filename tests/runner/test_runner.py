@@ -268,7 +268,8 @@ def test_serve_draws_the_overview_in_another_process_and_records_its_key_after(t
         text=True,
         check=True,
     )
-    assert result.stdout.count("drew ") == 2 and (out / "overview-dark.svg").is_file()
+    # light and dark, each in four columns and in two for phones
+    assert result.stdout.count("drew ") == 4 and (out / "overview_narrow-dark.svg").is_file()
     assert stale_overview_keys(out) == stale_keys  # drawn, but the key is the caller's
     record_overview_key(out, "overview", stale_keys["overview"])
     assert stale_overview_keys(out) == {}
