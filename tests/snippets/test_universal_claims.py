@@ -9,6 +9,7 @@ import inspect
 import warnings
 
 import pytest
+import torch
 from every_scheduler import SCHEDULERS, make, step
 from schedules import STEP_ORDER_WARNING, dummy_optimizer
 from torch.optim import lr_scheduler as L
@@ -222,3 +223,130 @@ def test_seven_built_in_schedulers_define_a_closed_form():
         "PolynomialLR",
         "StepLR",
     ]
+
+
+# --- claims corrected after the expert review of the guides ---------------------------
+
+
+@pytest.mark.parametrize("name", SCHEDULERS)
+def test_only_one_cycle_lr_overwrites_initial_lr_and_reduce_lr_on_plateau_never_sets_it(name):
+    """what-a-checkpoint-holds.md, faq.md: a group that already holds ``initial_lr`` (a loaded
+    optimizer, a second stage) keeps it under every scheduler but OneCycleLR."""
+    optimizer = dummy_optimizer(0.1, momentum=0.9)
+    optimizer.param_groups[0]["initial_lr"] = 0.5
+    make(name, optimizer)
+    kept = optimizer.param_groups[0]["initial_lr"]
+    assert (kept != 0.5) if name == "OneCycleLR" else (kept == 0.5)
+    fresh = dummy_optimizer(0.1, momentum=0.9)
+    make(name, fresh)
+    assert ("initial_lr" in fresh.param_groups[0]) is (name != "ReduceLROnPlateau")
+
+
+def test_cyclic_lr_trains_its_first_step_at_a_stale_initial_lr():
+    """what-a-checkpoint-holds.md: CyclicLR keeps an existing initial_lr and uses it once."""
+    optimizer = dummy_optimizer(0.1)
+    L.StepLR(optimizer, step_size=3)  # a first stage: sets initial_lr = 0.1
+    scheduler = L.CyclicLR(optimizer, base_lr=0.001, max_lr=0.01, step_size_up=4)
+    lrs = []
+    for _ in range(3):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    assert lrs == pytest.approx([0.1, 0.00325, 0.0055])
+
+
+def lrs_resumed_from_the_scheduler_state_alone(name: str, stop: int = 6, steps: int = 12):
+    """The LRs of a run stopped after ``stop`` steps and resumed with a fresh optimizer and the
+    saved scheduler state only, next to the uninterrupted run's."""
+
+    def run(optimizer, scheduler, count, lrs):
+        for _ in range(count):
+            lrs.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+            step(scheduler)
+
+    whole = []
+    optimizer = dummy_optimizer(0.1, momentum=0.9)
+    run(optimizer, make(name, optimizer), steps, whole)
+    resumed = []
+    optimizer = dummy_optimizer(0.1, momentum=0.9)
+    scheduler = make(name, optimizer)
+    run(optimizer, scheduler, stop, resumed)
+    saved = scheduler.state_dict()
+    optimizer = dummy_optimizer(0.1, momentum=0.9)
+    scheduler = make(name, optimizer)
+    scheduler.load_state_dict(saved)
+    run(optimizer, scheduler, steps - stop, resumed)
+    return whole, resumed
+
+
+@pytest.mark.parametrize("name", ["LambdaLR", "CyclicLR", "CosineAnnealingWarmRestarts"])
+def test_a_scheduler_state_alone_is_wrong_for_one_step_where_lrs_come_from_base_lrs(name):
+    """checkpoint-and-resume.md: schedulers that compute from base_lrs recover a step later."""
+    # Stopped mid-cycle: at a restart the fresh optimizer's LR happens to be the right one.
+    whole, resumed = lrs_resumed_from_the_scheduler_state_alone(name, stop=5)
+    wrong = [i for i, (a, b) in enumerate(zip(whole, resumed)) if a != pytest.approx(b)]
+    assert wrong == [5]
+
+
+@pytest.mark.parametrize("name", ["StepLR", "ExponentialLR", "MultiplicativeLR"])
+def test_a_scheduler_state_alone_stays_wrong_where_schedulers_multiply_the_current_lr(name):
+    """checkpoint-and-resume.md: those that multiply the current rate stay wrong to the end."""
+    whole, resumed = lrs_resumed_from_the_scheduler_state_alone(name)
+    wrong = [i for i, (a, b) in enumerate(zip(whole, resumed)) if a != pytest.approx(b)]
+    assert wrong == list(range(6, 12))
+
+
+def test_factors_are_checked_by_linear_constant_and_plateau_only():
+    """faq.md ("Why is my learning rate negative?")."""
+    with pytest.raises(ValueError):
+        L.LinearLR(dummy_optimizer(0.1), start_factor=-0.5)
+    with pytest.raises(ValueError):
+        L.ConstantLR(dummy_optimizer(0.1), factor=-0.5)
+    with pytest.raises(ValueError):
+        L.ReduceLROnPlateau(dummy_optimizer(0.1), factor=1.5)
+    for unchecked in (L.ExponentialLR, L.StepLR):
+        optimizer = dummy_optimizer(0.1)
+        scheduler = unchecked(
+            optimizer, **({"step_size": 1} if unchecked is L.StepLR else {}), gamma=-0.5
+        )
+        optimizer.step()
+        scheduler.step()
+        assert optimizer.param_groups[0]["lr"] == pytest.approx(-0.05)
+
+
+RAISE_FOR_A_GROUP_ADDED_LATER = {
+    "LambdaLR",
+    "MultiplicativeLR",
+    "SequentialLR",
+    "CyclicLR",
+    "CosineAnnealingWarmRestarts",
+    "OneCycleLR",
+}
+
+
+@pytest.mark.parametrize("name", SCHEDULERS)
+def test_six_schedulers_raise_for_a_group_added_after_them_and_the_others_run_on(name):
+    """parameter-groups.md ("a group added after the scheduler")."""
+    optimizer = dummy_optimizer(0.1, momentum=0.9)
+    scheduler = make(name, optimizer)
+    optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 0.05})
+    try:
+        for _ in range(3):
+            optimizer.step()
+            step(scheduler)
+    except (ValueError, KeyError):
+        raised = True
+    else:
+        raised = False
+    assert raised is (name in RAISE_FOR_A_GROUP_ADDED_LATER)
+
+
+@pytest.mark.parametrize("name", SCHEDULERS)
+def test_every_scheduler_but_reduce_lr_on_plateau_wraps_optimizer_step(name):
+    """distributed-and-compiled-training.md: besides its param_groups, the one thing a
+    scheduler does to its optimizer is to wrap optimizer.step (ReduceLROnPlateau does not)."""
+    optimizer = dummy_optimizer(0.1, momentum=0.9)
+    make(name, optimizer)
+    wrapped = hasattr(optimizer.step, "_wrapped_by_lr_sched")
+    assert wrapped is (name != "ReduceLROnPlateau")
