@@ -31,6 +31,16 @@ REL = 1e-9
 
 # ---------------------------------------------------------------------------- the grid
 
+ONE_CYCLE = dict(
+    max_lr=0.1,
+    total_steps=80,
+    pct_start=0.3,
+    anneal_strategy="cos",
+    div_factor=25.0,
+    final_div_factor=1e4,
+    three_phase=False,
+)
+
 GRID = [
     # StepLR
     ("StepLR", dict(lr=0.1, step_size=10, gamma=0.5), 40),
@@ -110,16 +120,7 @@ GRID = [
     *[
         (
             "OneCycleLR",
-            dict(
-                max_lr=0.1,
-                total_steps=80,
-                pct_start=0.3,
-                anneal_strategy="cos",
-                div_factor=25.0,
-                final_div_factor=1e4,
-                three_phase=False,
-            )
-            | p,
+            ONE_CYCLE | p,
             steps,
         )
         for p, steps in [
@@ -255,15 +256,6 @@ MODERN_REJECTED = [
 ]
 MODERN = {name for name, _, _ in MODERN_GRID}
 
-ONE_CYCLE = dict(
-    max_lr=0.1,
-    total_steps=80,
-    pct_start=0.3,
-    anneal_strategy="cos",
-    div_factor=25.0,
-    final_div_factor=1e4,
-    three_phase=False,
-)
 CYCLIC = dict(
     base_lr=0.001, max_lr=0.1, step_size_up=4, step_size_down=None, mode="triangular", gamma=1.0
 )

@@ -5,6 +5,8 @@ for each float learning rate but not for a tensor one."""
 import functools
 import math
 import socket
+import subprocess
+import sys
 import types
 import warnings
 
@@ -18,6 +20,9 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.optim.lr_scheduler import CosineAnnealingLR, StepLR
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
+
+from runner.markdown_fences import fences
+from runner.snippets import ROOT
 
 OVERRIDDEN_WARNING = (
     "Seems like `optimizer.step()` has been overridden after learning rate scheduler "
@@ -137,6 +142,27 @@ def test_plateau_with_the_all_reduced_metric_cuts_together(runs):
     assert metrics_0 == metrics_1
     # the all-reduced (sum, count) is the loss over the whole validation set
     assert metrics_0 == pytest.approx(whole_0, rel=1e-5)
+
+
+def test_the_pages_two_rank_program_prints_the_pages_output(tmp_path):
+    """The page's program, exactly as shown, run as a script in a fresh interpreter (its block
+    is skipped by pytest-codeblocks: forking the threaded test process can deadlock)."""
+    page = ROOT / "docs" / "guides" / "distributed-and-compiled-training.md"
+    blocks = fences(page.read_text(encoding="utf-8"))
+    program = next(
+        b for b in blocks if b.info == "python" and "def run_two_ranks" in "\n".join(b.body)
+    )
+    expected = next(b for b in blocks if b.lineno > program.lineno and b.info == "text")
+    script = tmp_path / "two_ranks.py"
+    script.write_text("\n".join(program.body) + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-W", "error", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines() == expected.body
 
 
 # --- optimizer.step wrapped or compiled ------------------------------------------------
