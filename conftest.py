@@ -5,9 +5,11 @@ installs requirements/gpu.txt alone, with no MkDocs, and a CUDA machine in the l
 lack pytest-codeblocks.
 """
 
+import atexit
 import difflib
 import os
 import re
+import shutil
 import tempfile
 import traceback
 from collections import Counter
@@ -20,8 +22,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 
-# matplotlib and Jupyter write caches under $HOME; keep test runs out of it.
-_CACHE = Path(tempfile.mkdtemp(prefix="lr-atlas-test-cache-"))
+# matplotlib and Jupyter write caches under $HOME; keep test runs out of it. A pytest started
+# by a test inherits the variables and so the folder; the process that made it removes it.
+if "LR_ATLAS_TEST_CACHE" not in os.environ:
+    os.environ["LR_ATLAS_TEST_CACHE"] = tempfile.mkdtemp(prefix="lr-atlas-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["LR_ATLAS_TEST_CACHE"], ignore_errors=True)
+_CACHE = Path(os.environ["LR_ATLAS_TEST_CACHE"])
 os.environ.setdefault("MPLCONFIGDIR", str(_CACHE / "matplotlib"))
 os.environ.setdefault("JUPYTER_CONFIG_DIR", str(_CACHE / "jupyter"))
 os.environ.setdefault("JUPYTER_RUNTIME_DIR", str(_CACHE / "jupyter-runtime"))

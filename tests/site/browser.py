@@ -29,12 +29,16 @@ def serve(directory: Path):
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
+def stop(server) -> None:
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture(scope="module")
 def base_url(site):
     server, url = serve(site)
     yield url
-    server.shutdown()
-    server.server_close()
+    stop(server)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -44,22 +48,30 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright, tmp_path_factory.mktemp("chromium-home"))
+        yield browser
+        browser.close()
+
+
+def require_chromium() -> None:
     if CHROMIUM is None:
         reason = "Chromium is not installed (apt-get install -y chromium); browser tests not run"
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true requires the browser tests: {reason}")
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
 
-    home = tmp_path_factory.mktemp("chromium-home")  # Chromium writes caches under $HOME
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=LAUNCH_ARGS,
-            env={**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")},
-        )
-        yield browser
-        browser.close()
+
+def launch(playwright, home: Path):
+    """The system Chromium, headless, writing its caches under `home`, not $HOME."""
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=LAUNCH_ARGS,
+        env={**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")},
+    )
 
 
 @pytest.fixture

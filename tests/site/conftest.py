@@ -1,33 +1,47 @@
 """The built site, shared by the build, page-weight and browser tests (built once).
 
 The build starts in the background as soon as the tests are collected, when any selected
-test needs it, so it runs while the notebook, runner and snippet tests run.
+test needs it, so it runs while the notebook, runner and snippet tests run. When it is
+done, the reader checks on every page (readers.py: axe-core and the phone checks, minutes
+of browser work) start in the background too, in their own Chromium; the test that reports
+them runs last, so it rarely waits.
 
 A build that fails fails one test, test_the_strict_build_passes, with the build's own
 messages; every test that needs the site is skipped with one line naming that test.
 """
 
+import json
 import shutil
+import subprocess
+import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
-from browser import base_url, browser, page  # noqa: F401 (fixtures for every module here)
+from browser import CHROMIUM, base_url, browser, page, require_chromium  # noqa: F401
 from built_site import SiteBuild, build_messages, start_mkdocs_build, stop_unless_built
 
 from runner.figures import draw_figures
 from runner.snippets import SnippetError
 
 ROOT = Path(__file__).resolve().parents[2]
-_build = {}  # "site", "process", "log", or "result" when it could not start
+READERS = Path(__file__).with_name("readers.py")
+_build = {}  # "site", "process", "log", "sweep"..., or "result" when it could not start
+
+
+def pytest_collection_modifyitems(items):
+    # The reader checks' test waits for the background sweep: run it last.
+    items.sort(key=lambda item: "reader_sweep" in getattr(item, "fixturenames", ()))
 
 
 def pytest_collection_finish(session):
-    if any("site_build" in getattr(item, "fixturenames", ()) for item in session.items):
-        start_build()
+    fixtures = [getattr(item, "fixturenames", ()) for item in session.items]
+    if any("site_build" in names for names in fixtures):
+        start_build(sweep=CHROMIUM is not None and any("reader_sweep" in n for n in fixtures))
 
 
-def start_build() -> None:
+def start_build(sweep: bool = False) -> None:
     try:
         # Drawn here, in the process that has torch already; the build then hits the cache.
         draw_figures()
@@ -40,15 +54,39 @@ def start_build() -> None:
     # Built as the deploy job builds it: on GitHub Actions, which names the repository.
     process = start_mkdocs_build(ROOT, site, log, GITHUB_REPOSITORY="example/lr-atlas")
     _build.update(folder=folder, site=site, process=process, log=log)
+    if sweep:
+        _build["sweep_thread"] = threading.Thread(target=_sweep_when_built, daemon=True)
+        _build["sweep_thread"].start()
+
+
+def _sweep_when_built() -> None:
+    if _build["process"].wait() == 0:
+        start_sweep()
+
+
+def start_sweep() -> None:
+    folder = _build["folder"]
+    _build["sweep_log"] = open(folder / "readers.log", "w+", encoding="utf-8")
+    _build["sweep"] = subprocess.Popen(
+        [sys.executable, "-W", "error", READERS, _build["site"], folder / "readers.json"],
+        cwd=ROOT,
+        stdout=_build["sweep_log"],
+        stderr=subprocess.STDOUT,
+    )
 
 
 def pytest_sessionfinish(session):
-    process = _build.get("process")
-    if process is not None and process.poll() is None:  # the run stopped before needing it
-        process.kill()
-        process.wait()
-    if "log" in _build:
-        _build["log"].close()
+    if "sweep_thread" in _build:
+        _build["process"].kill()  # a run stopped before needing the site: stop the build...
+        _build["sweep_thread"].join()
+    for name in ("process", "sweep"):  # ... and whatever is still running
+        process = _build.get(name)
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+    for name in ("log", "sweep_log"):
+        if name in _build:
+            _build[name].close()
     if "folder" in _build:
         shutil.rmtree(_build["folder"], ignore_errors=True)
 
@@ -71,3 +109,20 @@ def site_build() -> SiteBuild:
 def site(site_build, root_causes) -> Path:
     stop_unless_built(site_build, root_causes)
     return site_build.site
+
+
+@pytest.fixture(scope="session")
+def reader_sweep(site) -> dict:
+    """readers.py's result for the built site: {"pages": [...], "problems": [...],
+    "seconds": float}, from the background run started when the build finished."""
+    require_chromium()
+    if "sweep_thread" in _build:
+        _build["sweep_thread"].join()
+    if "sweep" not in _build:  # not foreseen at collection (getfixturevalue)
+        start_sweep()
+    returncode = _build["sweep"].wait()
+    log = _build["sweep_log"]
+    log.seek(0)
+    if returncode != 0:
+        pytest.fail(f"tests/site/readers.py stopped with exit code {returncode}:\n{log.read()}")
+    return json.loads((_build["folder"] / "readers.json").read_text())

@@ -1,146 +1,34 @@
 """Every reader, every screen: accessibility (axe-core), layout shift, and phones.
 
-Each built page is opened once; axe-core (bundled in axe-playwright-python, so it runs
-offline) checks it in the light and the dark scheme at a desktop width, then again in both
-schemes at 390 px, where the phone checks run too: no horizontal page scroll, no code line
-hidden without a scrollbar, every figure's text at least MIN_FIGURE_TEXT_PX as rendered.
+The checks on every page are in readers.py (see its docstring); the suite runs them in the
+background and the first test here reports them. The others prove that the checks catch
+what they look for, and measure the explorer's layout shift.
 """
 
 import shutil
-import time
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from browser import serve
+from browser import serve, stop
+from readers import (
+    DESKTOP,
+    PHONE,
+    PHONE_PROBLEMS,
+    axe_violations,
+    check_pages,
+    small_figure_text,
+)
 from test_browser import page_urls
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-MIN_FIGURE_TEXT_PX = 9.0
 MAX_LAYOUT_SHIFT = 0.01
-AXE = Axe()
 
 
-# Colours depend on the scheme and not on the width; code blocks hold most of a page's text
-# nodes (one per token) and keep their colours at every width. So the full rule set runs once
-# per width, the colour rules once more for the other scheme, and at 390 px the colour rules
-# skip code blocks, whose colours the 1280 px runs checked in both schemes on the same page.
-ALL_RULES = {}
-COLOUR_RULES = {"runOnly": ["color-contrast", "link-in-text-block"]}
-NOT_COLOUR = {"rules": {rule: {"enabled": False} for rule in COLOUR_RULES["runOnly"]}}
-CODE = [["article pre"], ["article .highlight-ipynb"]]
-
-
-def axe_violations(page, rules: dict = ALL_RULES, skip_code: bool = False) -> list[str]:
-    """One line per violated rule: its id, how many elements, and the first of them."""
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(AXE.axe_script)
-    options = {"resultTypes": ["violations"], **rules}  # "violations": a small answer
-    context = {"include": [["html"]], "exclude": CODE} if skip_code else {"include": [["html"]]}
-    results = page.evaluate("([context, options]) => axe.run(context, options)", [context, options])
-    return [
-        f"{v['id']} ({len(v['nodes'])}): {v['nodes'][0]['target']} "
-        f"{v['nodes'][0]['failureSummary'].splitlines()[-1].strip()}"
-        for v in results["violations"]
-    ]
-
-
-# (width, scheme, rules, skip code): every page in both schemes at both widths.
-AXE_RUNS = [
-    ("desktop", "default", ALL_RULES, False),
-    ("desktop", "slate", COLOUR_RULES, False),
-    ("phone", "slate", NOT_COLOUR, False),
-    ("phone", "slate", COLOUR_RULES, True),
-    ("phone", "default", COLOUR_RULES, True),
-]
-
-
-# Material fades colours over 250 ms; axe must see the end state, not a blend of the two.
-NO_TRANSITIONS = "*, ::before, ::after { transition: none !important; animation: none !important }"
-
-
-def open_for_checks(page, url: str) -> None:
-    page.goto(url, wait_until="load")
-    page.add_style_tag(content=NO_TRANSITIONS)
-
-
-def set_scheme(page, scheme: str) -> None:
-    # What Material's palette toggle does; the page's CSS and figures follow the attribute.
-    page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
-
-
-PHONE_PROBLEMS = """() => {
-  const problems = [];
-  const page = document.scrollingElement;
-  if (page.scrollWidth > window.innerWidth) {
-    problems.push(`page scrolls sideways: ${page.scrollWidth} px wide`);
-  }
-  const code = document.querySelectorAll(
-    "article pre > code, article .highlight-ipynb pre, article .jp-OutputArea-output pre");
-  for (const box of code) {
-    if (box.offsetParent === null) continue;  // a hidden tab
-    const hidden = box.scrollWidth - box.clientWidth;
-    const scrollbar = box.offsetHeight - box.clientHeight
-      - parseFloat(getComputedStyle(box).borderTopWidth)
-      - parseFloat(getComputedStyle(box).borderBottomWidth);
-    if (hidden > 1 && scrollbar <= 0) {
-      problems.push(`code hides ${hidden} px without a scrollbar: ${box.textContent.slice(0, 40)}`);
-    }
-  }
-  return problems;
-}"""
-
-# The smallest text of each figure as drawn: font size (SVG units) times the scale at which
-# the image is shown (rendered width / the SVG's own width). Inline SVG charts are measured
-# from their text elements' screen transform.
-FIGURE_TEXT = """async () => {
-  const sizes = [];
-  const images = [...document.querySelectorAll("article img")].filter(
-    i => i.offsetParent !== null && /(figures\\/|data:image\\/svg)/.test(i.currentSrc));
-  for (const image of images) {
-    const svg = await (await fetch(image.currentSrc)).text();
-    const box = svg.match(/viewBox="[\\d.]+ [\\d.]+ ([\\d.]+)/);
-    const fonts = [...svg.matchAll(/font-size[:=]\\s*"?([\\d.]+)/g)].map(m => +m[1]);
-    if (!box || !fonts.length) continue;
-    const src = image.currentSrc.startsWith("data:") ? "notebook figure" : image.currentSrc;
-    sizes.push([src, Math.min(...fonts) * image.clientWidth / +box[1]]);
-  }
-  for (const text of document.querySelectorAll("article svg text")) {
-    if (!text.getClientRects().length || !text.textContent.trim()) continue;
-    const scale = text.getScreenCTM().a;
-    sizes.push([`svg text "${text.textContent}"`,
-                parseFloat(getComputedStyle(text).fontSize) * scale]);
-  }
-  return sizes;
-}"""
-
-
-def small_figure_text(page) -> list[str]:
-    return [
-        f"{what}: {px:.1f} px" for what, px in page.evaluate(FIGURE_TEXT) if px < MIN_FIGURE_TEXT_PX
-    ]
-
-
-def test_every_page_in_both_schemes_on_desktop_and_phone(site, base_url, browser):  # noqa: F811
-    """axe finds nothing, and the phone checks pass, on every built page."""
-    paths = page_urls(site)
-    assert len(paths) >= 30
-    context = browser.new_context(viewport=DESKTOP, color_scheme="light")
-    page = context.new_page()
-    problems, started = [], time.monotonic()
-    for path in paths:
-        open_for_checks(page, base_url + (f"{path}/" if path else ""))
-        if path == "explorer":
-            page.wait_for_selector(".lr-explorer__curve--A")
-        for width, scheme, rules, skip_code in AXE_RUNS:
-            page.set_viewport_size(DESKTOP if width == "desktop" else PHONE)
-            set_scheme(page, scheme)
-            found = axe_violations(page, rules, skip_code)
-            problems += [f"/{path} {width} {scheme}: {v}" for v in found]
-        problems += [f"/{path} phone: {p}" for p in page.evaluate(PHONE_PROBLEMS)]
-        problems += [f"/{path} phone: figure text {p}" for p in small_figure_text(page)]
-    context.close()
-    print(f"{len(paths)} pages x 2 schemes x 2 widths in {time.monotonic() - started:.0f} s")
+def test_every_page_in_both_schemes_on_desktop_and_phone(site, reader_sweep):
+    """axe finds nothing, and the phone checks pass, on every built page (readers.py, run in
+    the background since the build finished)."""
+    assert reader_sweep["pages"] == page_urls(site)
+    assert len(reader_sweep["pages"]) >= 30
+    problems, seconds = reader_sweep["problems"], reader_sweep["seconds"]
+    print(f"{len(reader_sweep['pages'])} pages x 2 schemes x 2 widths in {seconds:.0f} s")
     assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
@@ -164,11 +52,32 @@ def test_axe_and_the_phone_checks_catch_planted_problems(site, browser, tmp_path
         small = small_figure_text(page)
     finally:
         context.close()
-        server.shutdown()
-        server.server_close()
+        stop(server)
     assert {v.split(" ")[0] for v in violations} >= {"color-contrast", "image-alt"}, violations
     assert any(p.startswith("code hides ") for p in phone), phone
     assert any("figures/overview.svg: " in s for s in small), small
+
+
+def test_code_colours_are_checked_again_where_a_page_styles_them_differently(
+    site,
+    browser,  # noqa: F811
+    tmp_path,
+):
+    # Code kinds already checked are skipped, but a page's own style sheet makes every kind
+    # on it new: faint comments planted on the second page are found.
+    broken = tmp_path / "site"
+    shutil.copytree(site, broken)
+    second = broken / "schedulers" / "one-cycle-lr" / "index.html"
+    faint = "<style>.md-typeset .highlight .c1 { color: #e4e4e4 }</style>"
+    second.write_text(second.read_text().replace("</head>", faint + "</head>", 1))
+    server, url = serve(broken)
+    try:
+        problems = check_pages(browser, url, ["schedulers/step-lr", "schedulers/one-cycle-lr"])
+    finally:
+        stop(server)
+    assert [p.split(" (")[0] for p in problems] == [
+        "/schedulers/one-cycle-lr desktop default: color-contrast"
+    ], problems
 
 
 LAYOUT_SHIFT = """() => new Promise(resolve => {
@@ -209,8 +118,7 @@ def test_layout_shift_measure_catches_a_late_block(site, browser, tmp_path):  # 
     try:
         assert layout_shift(browser, url + "explorer/", DESKTOP) > MAX_LAYOUT_SHIFT
     finally:
-        server.shutdown()
-        server.server_close()
+        stop(server)
 
 
 def test_copy_button_copies_the_unwrapped_code_on_a_phone(base_url, browser):  # noqa: F811

@@ -1,0 +1,210 @@
+"""The reader checks run on every built page: accessibility (axe-core) and phone widths.
+
+Used by tests/site/test_readers.py, and run as a script by the suite in the background, in
+its own Chromium, as soon as the site is built, so that its minutes overlap the rest of
+the tests:
+
+    python tests/site/readers.py SITE_DIR RESULT.json
+
+Each page is opened once; axe-core (bundled in axe-playwright-python, so it runs offline)
+checks it in the light and the dark scheme at a desktop width, then again in both schemes
+at 390 px, where the phone checks run too: no horizontal page scroll, no code line hidden
+without a scrollbar, every figure's text at least MIN_FIGURE_TEXT_PX as rendered.
+"""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+MIN_FIGURE_TEXT_PX = 9.0
+AXE = Axe()
+
+
+# Colours depend on the scheme and not on the width. Code blocks hold most of a page's text
+# nodes (one per token), and a token's colours are fixed by its classes, its ancestors'
+# classes and the page's styles. So the colour rules check, in each scheme, code elements
+# whose kind (tag and classes up to the article, inline styles, and the page's style sheets)
+# no page has shown before, and everything outside code on every page. The other rules run
+# on the whole page at both widths.
+COLOUR_RULES = {"runOnly": ["color-contrast", "link-in-text-block"]}
+NOT_COLOUR = {"rules": {rule: {"enabled": False} for rule in COLOUR_RULES["runOnly"]}}
+CODE = [["article pre"], ["article .highlight-ipynb"]]
+WHOLE_PAGE = {"include": [["html"]]}
+OUTSIDE_CODE = {"include": [["html"]], "exclude": CODE}
+NEW_CODE = {"include": [["[data-lr-axe]"]]}
+
+# (width, scheme, rules, context): every page in both schemes at both widths.
+AXE_RUNS = [
+    ("desktop", "default", NOT_COLOUR, WHOLE_PAGE),
+    ("desktop", "default", COLOUR_RULES, OUTSIDE_CODE),
+    ("desktop", "default", COLOUR_RULES, NEW_CODE),
+    ("desktop", "slate", COLOUR_RULES, OUTSIDE_CODE),
+    ("desktop", "slate", COLOUR_RULES, NEW_CODE),
+    ("phone", "slate", NOT_COLOUR, WHOLE_PAGE),
+    ("phone", "slate", COLOUR_RULES, OUTSIDE_CODE),
+    ("phone", "default", COLOUR_RULES, OUTSIDE_CODE),
+]
+
+# Marks (data-lr-axe) the visible code elements with text of a kind not in `seen`; returns
+# their kinds. A kind hidden here (a closed tab) stays unseen until a page shows it.
+MARK_NEW_CODE = """(seen) => {
+  const known = new Set(seen), fresh = [];
+  let styles = 0;
+  const sheets = [...document.querySelectorAll("style, link[rel=stylesheet]")]
+    .map(s => s.textContent + (s.getAttribute("href") || "")).join("");
+  for (let i = 0; i < sheets.length; i++) styles = (styles * 31 + sheets.charCodeAt(i)) | 0;
+  const kind = element => {
+    const parts = [styles];
+    for (let e = element; e && e.tagName !== "ARTICLE"; e = e.parentElement) {
+      const classes = [...e.classList].sort().join(".");
+      parts.push(`${e.tagName}.${classes}[${e.getAttribute("style") || ""}]`);
+    }
+    return parts.join(" < ");
+  };
+  for (const element of document.querySelectorAll(
+      "article pre, article pre *, article .highlight-ipynb, article .highlight-ipynb *")) {
+    element.removeAttribute("data-lr-axe");
+    const hasText = [...element.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!hasText || !element.getClientRects().length) continue;
+    const key = kind(element);
+    if (known.has(key)) continue;
+    known.add(key);
+    fresh.push(key);
+    element.setAttribute("data-lr-axe", "");
+  }
+  return fresh;
+}"""
+
+
+def axe_violations(page, rules: dict | None = None, context: dict = WHOLE_PAGE) -> list[str]:
+    """One line per violated rule (all rules by default): its id, how many elements, and the
+    first of them."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE.axe_script)
+    options = {"resultTypes": ["violations"], **(rules or {})}  # "violations": a small answer
+    results = page.evaluate("([context, options]) => axe.run(context, options)", [context, options])
+    return [
+        f"{v['id']} ({len(v['nodes'])}): {v['nodes'][0]['target']} "
+        f"{v['nodes'][0]['failureSummary'].splitlines()[-1].strip()}"
+        for v in results["violations"]
+    ]
+
+
+# Material fades colours over 250 ms; axe must see the end state, not a blend of the two.
+NO_TRANSITIONS = "*, ::before, ::after { transition: none !important; animation: none !important }"
+
+
+def open_for_checks(page, url: str) -> None:
+    page.goto(url, wait_until="load")
+    page.add_style_tag(content=NO_TRANSITIONS)
+
+
+def set_scheme(page, scheme: str) -> None:
+    # What Material's palette toggle does; the page's CSS and figures follow the attribute.
+    page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+
+
+PHONE_PROBLEMS = """() => {
+  const problems = [];
+  const page = document.scrollingElement;
+  if (page.scrollWidth > window.innerWidth) {
+    problems.push(`page scrolls sideways: ${page.scrollWidth} px wide`);
+  }
+  const code = document.querySelectorAll(
+    "article pre > code, article .highlight-ipynb pre, article .jp-OutputArea-output pre");
+  for (const box of code) {
+    if (box.offsetParent === null) continue;  // a hidden tab
+    const hidden = box.scrollWidth - box.clientWidth;
+    const scrollbar = box.offsetHeight - box.clientHeight
+      - parseFloat(getComputedStyle(box).borderTopWidth)
+      - parseFloat(getComputedStyle(box).borderBottomWidth);
+    if (hidden > 1 && scrollbar <= 0) {
+      problems.push(`code hides ${hidden} px without a scrollbar: ${box.textContent.slice(0, 40)}`);
+    }
+  }
+  return problems;
+}"""
+
+# The smallest text of each figure as drawn: font size (SVG units) times the scale at which
+# the image is shown (rendered width / the SVG's own width). Inline SVG charts are measured
+# from their text elements' screen transform.
+FIGURE_TEXT = """async () => {
+  const sizes = [];
+  const images = [...document.querySelectorAll("article img")].filter(
+    i => i.offsetParent !== null && /(figures\\/|data:image\\/svg)/.test(i.currentSrc));
+  for (const image of images) {
+    const svg = await (await fetch(image.currentSrc)).text();
+    const box = svg.match(/viewBox="[\\d.]+ [\\d.]+ ([\\d.]+)/);
+    const fonts = [...svg.matchAll(/font-size[:=]\\s*"?([\\d.]+)/g)].map(m => +m[1]);
+    if (!box || !fonts.length) continue;
+    const src = image.currentSrc.startsWith("data:") ? "notebook figure" : image.currentSrc;
+    sizes.push([src, Math.min(...fonts) * image.clientWidth / +box[1]]);
+  }
+  for (const text of document.querySelectorAll("article svg text")) {
+    if (!text.getClientRects().length || !text.textContent.trim()) continue;
+    const scale = text.getScreenCTM().a;
+    sizes.push([`svg text "${text.textContent}"`,
+                parseFloat(getComputedStyle(text).fontSize) * scale]);
+  }
+  return sizes;
+}"""
+
+
+def small_figure_text(page) -> list[str]:
+    return [
+        f"{what}: {px:.1f} px" for what, px in page.evaluate(FIGURE_TEXT) if px < MIN_FIGURE_TEXT_PX
+    ]
+
+
+def check_pages(browser, base_url: str, paths: list[str]) -> list[str]:
+    """Every axe run of AXE_RUNS and the phone checks on each page; one line per problem."""
+    context = browser.new_context(viewport=DESKTOP, color_scheme="light")
+    page = context.new_page()
+    problems, seen = [], {"default": [], "slate": []}  # code kinds checked, per scheme
+    for path in paths:
+        open_for_checks(page, base_url + (f"{path}/" if path else ""))
+        if path == "explorer":
+            page.wait_for_selector(".lr-explorer__curve--A")
+        for width, scheme, rules, where in AXE_RUNS:
+            page.set_viewport_size(DESKTOP if width == "desktop" else PHONE)
+            set_scheme(page, scheme)
+            if where is NEW_CODE:
+                fresh = page.evaluate(MARK_NEW_CODE, seen[scheme])
+                seen[scheme] += fresh
+                if not fresh:
+                    continue  # axe refuses an empty context
+            found = axe_violations(page, rules, where)
+            problems += [f"/{path} {width} {scheme}: {v}" for v in found]
+        problems += [f"/{path} phone: {p}" for p in page.evaluate(PHONE_PROBLEMS)]
+        problems += [f"/{path} phone: figure text {p}" for p in small_figure_text(page)]
+    context.close()
+    return problems
+
+
+def main(site: Path, result: Path) -> None:
+    """Serve `site`, check every page in a Chromium of its own, write the problems as JSON."""
+    from browser import launch, serve, stop
+    from playwright.sync_api import sync_playwright
+    from test_browser import page_urls
+
+    started = time.monotonic()
+    paths = page_urls(site)
+    server, url = serve(site)
+    try:
+        with sync_playwright() as playwright:
+            browser = launch(playwright, result.parent / "chromium-home")
+            problems = check_pages(browser, url, paths)
+            browser.close()
+    finally:
+        stop(server)
+    seconds = time.monotonic() - started
+    result.write_text(json.dumps({"pages": paths, "problems": problems, "seconds": seconds}))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(sys.argv[2]))
