@@ -11,7 +11,7 @@ ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: serve test lint build figures bench clean test-page update-outputs new-guide new-scheduler
+.PHONY: serve test lint build figures bench lighthouse clean test-page update-outputs new-guide new-scheduler
 
 $(VENV)/installed: requirements.txt $(wildcard requirements/*.txt)
 	@$(PYTHON) -c 'import sys; sys.exit("LR Atlas needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -39,6 +39,12 @@ build: figures
 
 bench: figures
 	$(PY) scripts/bench.py
+
+# Lighthouse (Node, not a Python requirement) on the heaviest pages of a fresh build, with the
+# system Chromium; an idle machine gives the honest mobile numbers.
+lighthouse: build
+	test -x .lighthouse/node_modules/.bin/lighthouse || npm install --prefix .lighthouse --no-save --no-audit --no-fund -E lighthouse@12.2.3
+	CHROME_PATH=$${CHROME_PATH:-$$(command -v chromium || command -v google-chrome)} $(PY) scripts/lighthouse.py site
 
 # One page's checks and a strict build: make test-page PAGE=docs/guides/warm-up-then-decay.md
 test-page: figures

@@ -52,7 +52,7 @@ def browser(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = launch(playwright, tmp_path_factory.mktemp("chromium-home"))
+        browser = launch(playwright.chromium, tmp_path_factory.mktemp("chromium-home"))
         yield browser
         browser.close()
 
@@ -65,11 +65,14 @@ def require_chromium() -> None:
         pytest.skip(reason)
 
 
-def launch(playwright, home: Path):
-    """The system Chromium, headless, writing its caches under `home`, not $HOME."""
-    return playwright.chromium.launch(
+def launch(chromium, home: Path, scrollbars: bool = False):
+    """The system Chromium (through `chromium`, Playwright's BrowserType), headless, writing
+    its caches under `home`, not $HOME. Playwright
+    hides scrollbars; `scrollbars=True` shows them as a desktop browser does, taking width."""
+    return chromium.launch(
         executable_path=CHROMIUM,
         args=LAUNCH_ARGS,
+        ignore_default_args=["--hide-scrollbars"] if scrollbars else None,
         env={**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")},
     )
 

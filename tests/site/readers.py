@@ -9,7 +9,9 @@ the tests:
 Each page is opened once; axe-core (bundled in axe-playwright-python, so it runs offline)
 checks it in the light and the dark scheme at a desktop width, then again in both schemes
 at 390 px, where the phone checks run too: no horizontal page scroll, no code line hidden
-without a scrollbar, every figure's text at least MIN_FIGURE_TEXT_PX as rendered.
+without a scrollbar, every figure's text at least MIN_FIGURE_TEXT_PX as rendered. Then
+each page is loaded again in a Chromium that shows scrollbars, as desktop browsers do, and
+must not shift its layout at all (Lighthouse's CLS 0).
 """
 
 import json
@@ -21,6 +23,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+LIGHTHOUSE_DESKTOP = {"width": 1350, "height": 940}  # Lighthouse's desktop preset
 MIN_FIGURE_TEXT_PX = 9.0
 AXE = Axe()
 
@@ -161,6 +164,42 @@ def small_figure_text(page) -> list[str]:
     ]
 
 
+# The layout shift Chromium reports (what Lighthouse's CLS adds up) from the page's start to
+# `wait` ms after its load event, and the elements that moved first.
+LAYOUT_SHIFT = """(wait) => new Promise(resolve => {
+  let total = 0, moved = [];
+  new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) {
+      if (entry.hadRecentInput) continue;
+      total += entry.value;
+      if (!moved.length) moved = entry.sources.map(source => !source.node ? "?" :
+        source.node.id ? "#" + source.node.id : source.node.nodeName.toLowerCase() +
+        [...(source.node.classList || [])].map(c => "." + c).join(""));
+    }
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve([total, moved]), wait);
+})"""
+
+
+def layout_shift(page, url: str, wait_ms: int = 1500) -> tuple[float, list[str]]:
+    page.goto(url, wait_until="load")
+    return tuple(page.evaluate(LAYOUT_SHIFT, wait_ms))
+
+
+def shifting_pages(browser, base_url: str, paths: list[str]) -> list[str]:
+    """Pages whose layout moves after it is first drawn, in Lighthouse's desktop window and a
+    browser that shows scrollbars (launch(scrollbars=True)), as a desktop reader's does."""
+    context = browser.new_context(viewport=LIGHTHOUSE_DESKTOP)
+    page = context.new_page()
+    problems = []
+    for path in paths:
+        shift, moved = layout_shift(page, base_url + (f"{path}/" if path else ""), wait_ms=500)
+        if shift > 0:
+            problems.append(f"/{path} desktop: layout shift {shift:.6f}, moved: {', '.join(moved)}")
+    context.close()
+    return problems
+
+
 def check_pages(browser, base_url: str, paths: list[str]) -> list[str]:
     """Every axe run of AXE_RUNS and the phone checks on each page; one line per problem."""
     context = browser.new_context(viewport=DESKTOP, color_scheme="light")
@@ -197,8 +236,11 @@ def main(site: Path, result: Path) -> None:
     server, url = serve(site)
     try:
         with sync_playwright() as playwright:
-            browser = launch(playwright, result.parent / "chromium-home")
+            browser = launch(playwright.chromium, result.parent / "chromium-home")
             problems = check_pages(browser, url, paths)
+            browser.close()
+            browser = launch(playwright.chromium, result.parent / "chromium-home", scrollbars=True)
+            problems += shifting_pages(browser, url, paths)
             browser.close()
     finally:
         stop(server)
