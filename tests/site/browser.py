@@ -80,7 +80,13 @@ def launch(chromium, home: Path, scrollbars: bool = False):
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    yield watch_problems(context.new_page())
+    context.close()
+
+
+def watch_problems(page):
+    """Collect in ``page.problems`` what goes wrong as pages load: console errors, script
+    errors, failed requests and HTTP errors."""
     page.problems = []
     page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
@@ -89,5 +95,4 @@ def page(browser):
         "response",
         lambda r: r.status >= 400 and page.problems.append(f"HTTP {r.status}: {r.url}"),
     )
-    yield page
-    context.close()
+    return page

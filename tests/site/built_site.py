@@ -39,6 +39,11 @@ def built_pages(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
 
 
+def page_urls(site: Path) -> list[str]:
+    """Each built page's address relative to the site root: "" (home), "schedulers/step-lr"."""
+    return [str(p.relative_to(site).parent).replace(".", "") for p in built_pages(site)]
+
+
 @dataclass
 class SiteBuild:
     site: Path

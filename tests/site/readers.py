@@ -1,4 +1,5 @@
-"""The reader checks run on every built page: accessibility (axe-core) and phone widths.
+"""The reader checks run on every built page: clean loads, accessibility (axe-core), phone
+widths and layout shift.
 
 Used by tests/site/test_readers.py, and run as a script by the suite in the background, in
 its own Chromium, as soon as the site is built, so that its minutes overlap the rest of
@@ -6,12 +7,14 @@ the tests:
 
     python tests/site/readers.py SITE_DIR RESULT.json
 
-Each page is opened once; axe-core (bundled in axe-playwright-python, so it runs offline)
-checks it in the light and the dark scheme at a desktop width, then again in both schemes
-at 390 px, where the phone checks run too: no horizontal page scroll, no code line hidden
-without a scrollbar, every figure's text at least MIN_FIGURE_TEXT_PX as rendered. Then
-each page is loaded again in a Chromium that shows scrollbars, as desktop browsers do, and
-must not shift its layout at all (Lighthouse's CLS 0).
+Each page is opened once and must load cleanly (no console error, failed request or broken
+image, no raw TeX, a copy button on every code block); then axe-core (bundled in
+axe-playwright-python, so it runs offline) checks it in the light and the dark scheme at a
+desktop width, then again in both schemes at 390 px, where the phone checks run too: no
+horizontal page scroll, no code line hidden without a scrollbar, every figure's text at
+least MIN_FIGURE_TEXT_PX as rendered. Then each page is loaded again in a Chromium that
+shows scrollbars, as desktop browsers do, and must not shift its layout at all (Lighthouse's
+CLS 0).
 """
 
 import json
@@ -200,13 +203,57 @@ def shifting_pages(browser, base_url: str, paths: list[str]) -> list[str]:
     return problems
 
 
+def goto_settled(page, url: str):
+    """Open a page and wait for Material's search worker, which starts after the load event:
+    leaving the page before its script arrives aborts the request, a "failed request" that
+    the next page would be blamed for."""
+    with page.expect_response(lambda response: "/workers/search." in response.url):
+        page.goto(url, wait_until="load")  # images included
+
+
+def reader_problems(page, url: str) -> list[str]:
+    """Everything a reader would notice is wrong with one page."""
+    page.problems.clear()
+    goto_settled(page, url)
+    problems = list(page.problems)
+    broken = page.eval_on_selector_all(
+        "article img",
+        "imgs => imgs.filter(i => !i.complete || i.naturalWidth === 0)"
+        ".map(i => i.getAttribute('src'))",
+    )
+    problems += [f"image did not load: {src}" for src in broken]
+    # Code may hold any character; prose and formulas must not show raw TeX.
+    prose = page.eval_on_selector_all(
+        "article :is(p, li, td, th, h1, h2, h3)",
+        "els => els.filter(e => !e.closest('pre, code')).map(e => e.innerText)",
+    )
+    if not prose:
+        problems.append("no text")
+    problems += [
+        f"raw math {raw!r} in the text"
+        for raw in ("\\(", "\\[", "$$")
+        if any(raw in chunk for chunk in prose)
+    ]
+    blocks = page.locator("article div.highlight pre").count()
+    buttons = page.locator("article div.highlight button[data-md-type='copy']").count()
+    if buttons != blocks:
+        problems.append(f"{blocks} code blocks but {buttons} copy buttons")
+    return problems
+
+
 def check_pages(browser, base_url: str, paths: list[str]) -> list[str]:
-    """Every axe run of AXE_RUNS and the phone checks on each page; one line per problem."""
+    """On each page: reader_problems, every axe run of AXE_RUNS and the phone checks; one
+    line per problem."""
+    from browser import watch_problems
+
     context = browser.new_context(viewport=DESKTOP, color_scheme="light")
-    page = context.new_page()
+    page = watch_problems(context.new_page())
     problems, seen = [], {"default": [], "slate": []}  # code kinds checked, per scheme
     for path in paths:
-        open_for_checks(page, base_url + (f"{path}/" if path else ""))
+        problems += [
+            f"/{path}: {p}" for p in reader_problems(page, base_url + (f"{path}/" if path else ""))
+        ]
+        page.add_style_tag(content=NO_TRANSITIONS)
         if path == "explorer":
             page.wait_for_selector(".lr-explorer__curve--A")
         for width, scheme, rules, where in AXE_RUNS:
@@ -228,8 +275,8 @@ def check_pages(browser, base_url: str, paths: list[str]) -> list[str]:
 def main(site: Path, result: Path) -> None:
     """Serve `site`, check every page in a Chromium of its own, write the problems as JSON."""
     from browser import launch, serve, stop
+    from built_site import page_urls
     from playwright.sync_api import sync_playwright
-    from test_browser import page_urls
 
     started = time.monotonic()
     paths = page_urls(site)

@@ -5,65 +5,15 @@ CI=true a missing browser fails the suite; on a laptop without it these tests sk
 """
 
 import shutil
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from browser import serve
-from built_site import built_pages
-
-
-def page_urls(site: Path) -> list[str]:
-    return [str(p.relative_to(site).parent).replace(".", "") for p in built_pages(site)]
+from readers import reader_problems
 
 
 def open_page(page, base_url: str, path: str):
     page.goto(base_url + (f"{path}/" if path else ""), wait_until="load")  # images included
-
-
-def goto_settled(page, url: str):
-    """Open a page and wait for Material's search worker, which starts after the load event:
-    leaving the page before its script arrives aborts the request, a "failed request" that
-    the next page would be blamed for."""
-    with page.expect_response(lambda response: "/workers/search." in response.url):
-        page.goto(url, wait_until="load")  # images included
-
-
-def reader_problems(page, url: str) -> list[str]:
-    """Everything a reader would notice is wrong with one page."""
-    page.problems.clear()
-    goto_settled(page, url)
-    problems = list(page.problems)
-    broken = page.eval_on_selector_all(
-        "article img",
-        "imgs => imgs.filter(i => !i.complete || i.naturalWidth === 0)"
-        ".map(i => i.getAttribute('src'))",
-    )
-    problems += [f"image did not load: {src}" for src in broken]
-    # Code may hold any character; prose and formulas must not show raw TeX.
-    prose = page.eval_on_selector_all(
-        "article :is(p, li, td, th, h1, h2, h3)",
-        "els => els.filter(e => !e.closest('pre, code')).map(e => e.innerText)",
-    )
-    if not prose:
-        problems.append("no text")
-    problems += [
-        f"raw math {raw!r} in the text"
-        for raw in ("\\(", "\\[", "$$")
-        if any(raw in chunk for chunk in prose)
-    ]
-    blocks = page.locator("article div.highlight pre").count()
-    buttons = page.locator("article div.highlight button[data-md-type='copy']").count()
-    if buttons != blocks:
-        problems.append(f"{blocks} code blocks but {buttons} copy buttons")
-    return problems
-
-
-def test_every_page_loads_cleanly_with_its_images_math_and_copy_buttons(site, base_url, page):
-    paths = page_urls(site)
-    assert len(paths) >= 18
-    for path in paths:
-        assert reader_problems(page, base_url + (f"{path}/" if path else "")) == [], f"/{path}"
 
 
 def test_reader_problems_catches_missing_figure_console_error_and_raw_math(site, page, tmp_path):

@@ -20,7 +20,7 @@ import torch
 
 # The browser fixtures of the site tests: Chromium, a served copy of the built site, a page
 # that records console errors and failed requests. Under CI=true a missing Chromium fails.
-from test_browser import goto_settled
+from readers import goto_settled
 
 from runner.figures import FIGURES_DIR
 from runner.markdown_fences import includes
