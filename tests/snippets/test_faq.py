@@ -6,11 +6,13 @@ whose printed output pytest-codeblocks compares. The two questions the seed page
 are asked word for word, and every guide answers at least one question.
 """
 
+import math
 import re
 from pathlib import Path
 
 import pytest
 import torch
+from torch.utils.data import DataLoader
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 FAQ = DOCS / "guides" / "faq.md"
@@ -130,3 +132,64 @@ def test_questions_are_collected_from_the_page_as_written():
     text = FAQ.read_text(encoding="utf-8")
     assert len(QUESTIONS) == text.count('??? question "')
     assert all(QUESTIONS.values())
+
+
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
+def test_reduce_lr_on_plateau_rejects_only_a_factor_of_one_or_more():
+    """FAQ "Why is my learning rate negative?": ReduceLROnPlateau rejects only factor >= 1; a
+    negative factor sends the rate to min_lr, negative only if min_lr is."""
+    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau
+    for factor in (1.0, 1.5):
+        with pytest.raises(ValueError, match=r"^Factor should be < 1\.0\.$"):
+            plateau(torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1), factor=factor)
+    after_a_cut = {}
+    for factor, min_lr in [(-0.5, 0), (0.0, 0), (-0.5, -1.0)]:
+        optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+        scheduler = plateau(optimizer, factor=factor, patience=0, min_lr=min_lr)
+        for metric in (1.0, 2.0):  # the second is worse: a cut
+            optimizer.step()
+            scheduler.step(metric)
+        after_a_cut[factor, min_lr] = optimizer.param_groups[0]["lr"]
+    assert after_a_cut == {(-0.5, 0): 0, (0.0, 0): 0, (-0.5, -1.0): pytest.approx(-0.05)}
+
+
+def updates_until_one_cycle_stops(updates_per_epoch, last_window_updates):
+    """OneCycleLR sized with updates_per_epoch, stepped by an accumulation loop over 19
+    micro-batches (600 samples, batch 32) with accumulation_steps=4, for 10 epochs."""
+    loader = DataLoader(range(600), batch_size=32)
+    accumulation_steps, epochs, updates = 4, 10, 0
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=0.1, epochs=epochs, steps_per_epoch=updates_per_epoch
+    )
+    for epoch in range(epochs):
+        for i, _ in enumerate(loader):
+            last = last_window_updates and i + 1 == len(loader)
+            if (i + 1) % accumulation_steps == 0 or last:
+                optimizer.step()
+                try:
+                    scheduler.step()
+                except ValueError as error:
+                    return updates, epoch, str(error)
+                updates += 1
+    return updates, None, None
+
+
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
+def test_accumulation_updates_per_epoch_round_up_when_the_last_short_window_updates():
+    """FAQ "How do I schedule with gradient accumulation?": math.ceil when the last, short
+    window also updates, // when its gradients carry over."""
+    assert len(DataLoader(range(600), batch_size=32)) == 19
+    assert updates_until_one_cycle_stops(19 // 4, last_window_updates=True) == (
+        40,
+        8,
+        "Tried to step 41 times. The specified number of total steps is 40",
+    )
+    assert updates_until_one_cycle_stops(math.ceil(19 / 4), last_window_updates=True) == (
+        50,
+        None,
+        None,
+    )
+    # The loop that carries the short window's gradients into the next epoch updates
+    # 4 times an epoch: there the floor is exact.
+    assert updates_until_one_cycle_stops(19 // 4, last_window_updates=False) == (40, None, None)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from every_scheduler import SCHEDULERS, make, step
 from schedules import STEP_ORDER_WARNING, dummy_optimizer, lrs_used, record_each_step
 from torch.optim import lr_scheduler as sched
 
@@ -703,3 +704,205 @@ def test_slug_matches_the_built_anchors():
     assert slug("The classic mistake: a per-epoch cosine stepped per batch") == (
         "the-classic-mistake-a-per-epoch-cosine-stepped-per-batch"
     )
+
+
+FROM_THE_BASE_RATE = {"LambdaLR", "CyclicLR", "CosineAnnealingWarmRestarts", "OneCycleLR"}
+GET_LR_NOT_IMPLEMENTED = {"SequentialLR", "ChainedScheduler", "ReduceLROnPlateau"}
+
+
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
+@pytest.mark.parametrize("name", SCHEDULERS)
+def test_get_lr_from_outside_recomputes_the_current_step(name):
+    """pitfalls.md, faq.md: get_lr() called from outside warns and recomputes the current
+    step: the current value from the base rate, this step's factor applied a second time
+    (the next value for ExponentialLR and MultiplicativeLR), or NotImplementedError."""
+    for steps in (1, 2, 3):
+        optimizer = dummy_optimizer(0.1)
+        scheduler = make(name, optimizer)
+        previous = optimizer.param_groups[0]["lr"]
+        for _ in range(steps):
+            previous = optimizer.param_groups[0]["lr"]
+            optimizer.step()
+            step(scheduler)
+        current = optimizer.param_groups[0]["lr"]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if name in GET_LR_NOT_IMPLEMENTED:
+                with pytest.raises(NotImplementedError):
+                    scheduler.get_lr()
+                assert caught == []
+                continue
+            recomputed = scheduler.get_lr()[0]
+        assert [str(w.message) for w in caught] == [MESSAGES["get_lr() called from outside"][2]]
+        optimizer.step()
+        step(scheduler)
+        following = optimizer.param_groups[0]["lr"]
+        if name in FROM_THE_BASE_RATE:
+            assert recomputed == approx(current) and following != approx(current)
+        else:
+            assert recomputed == approx(current * current / previous), (name, steps)
+        if name in {"ExponentialLR", "MultiplicativeLR"}:  # a constant factor
+            assert recomputed == approx(following)
+
+
+def test_get_lr_right_at_a_step_lr_decay_decays_twice():
+    optimizer = dummy_optimizer(0.1)
+    scheduler = sched.StepLR(optimizer, step_size=2, gamma=0.5)
+    lrs_used(scheduler, 2)
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        assert scheduler.get_lr() == approx([0.1 * 0.5**2])
+    assert scheduler.get_last_lr() == approx([0.05])
+
+
+def test_wrong_order_is_silent_for_a_scheduler_created_after_the_optimizer_stepped():
+    """pitfalls.md, faq.md: torch warns only while the optimizer has never stepped."""
+    optimizer = dummy_optimizer(0.1)
+    warm_up = sched.LinearLR(optimizer, start_factor=0.1, total_iters=3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lrs_used(warm_up, 3)  # right order
+        decay = sched.StepLR(optimizer, step_size=2)  # the second phase, started by hand
+        used = []
+        for _ in range(4):
+            decay.step()  # wrong order
+            used.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+    assert caught == []
+    assert used == approx([0.1, 0.01, 0.01, 0.001])  # the second phase's first 0.1 step is lost
+
+
+@pytest.mark.parametrize(
+    "create, expected",
+    [
+        (lambda o: sched.ChainedScheduler([sched.LinearLR(o), sched.ExponentialLR(o, 0.9)]), 2),
+        (
+            lambda o: sched.ChainedScheduler(
+                [sched.CosineAnnealingWarmRestarts(o, 3), sched.ExponentialLR(o, 0.9)]
+            ),
+            1,
+        ),
+        (
+            lambda o: sched.SequentialLR(
+                o, [sched.LinearLR(o), sched.ExponentialLR(o, 0.9)], milestones=[3]
+            ),
+            1,
+        ),
+        (
+            lambda o: sched.SequentialLR(
+                o, [sched.CosineAnnealingWarmRestarts(o, 3), sched.ExponentialLR(o, 0.9)], [3]
+            ),
+            0,
+        ),
+        (
+            lambda o: sched.SequentialLR(
+                o, [sched.LinearLR(o), sched.ExponentialLR(o, 0.9)], milestones=[1]
+            ),
+            0,
+        ),
+    ],
+    ids=["chained", "chained-warm-restarts", "sequential", "sequential-warm-restarts", "at-1"],
+)
+def test_wrong_order_warns_once_per_warning_child_and_sequential_can_be_silent(create, expected):
+    """pitfalls.md: ChainedScheduler warns once per child that warns; SequentialLR is silent
+    when its first child is CosineAnnealingWarmRestarts or its first milestone is 1."""
+    optimizer = dummy_optimizer(0.1)
+    scheduler = create(optimizer)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(5):
+            scheduler.step()
+            optimizer.step()
+    assert [str(w.message) for w in caught] == [STEP_ORDER_WARNING] * expected
+
+
+@pytest.mark.parametrize(
+    "kwargs, sign",
+    [
+        ({"total_steps": 1000}, -1),
+        ({"total_steps": 357_100}, -1),
+        ({"total_steps": 357_200}, 1),
+        ({"total_steps": 400_000}, 1),
+        ({"total_steps": 1000, "final_div_factor": 1}, 1),
+    ],
+)
+def test_linear_one_cycle_past_its_end_is_below_min_lr_and_negative_only_for_short_runs(
+    kwargs, sign
+):
+    """pitfalls.md: after the last allowed step a linear OneCycleLR is below min_lr, and
+    negative when (max_lr - min_lr) / the last phase's length exceeds min_lr (with the
+    default factors, below about 357,000 steps)."""
+    optimizer = dummy_optimizer(0.1)
+    scheduler = sched.OneCycleLR(optimizer, max_lr=0.1, anneal_strategy="linear", **kwargs)
+    total = kwargs["total_steps"]
+    # Fast-forward to the last step; scheduler.step() computes from last_epoch alone, which
+    # the short run below checks against stepping every time.
+    scheduler.last_epoch = total - 1
+    optimizer.step()
+    scheduler.step()
+    after = optimizer.param_groups[0]["lr"]
+    min_lr = 0.1 / 25 / kwargs.get("final_div_factor", 1e4)
+    last_phase = total - 1 - (0.3 * total - 1)
+    # abs: near zero, torch's interpolation and this formula round differently.
+    assert after == pytest.approx(min_lr - (0.1 - min_lr) / last_phase, rel=0, abs=1e-15)
+    assert after < min_lr and math.copysign(1, after) == sign
+    if total == 1000:
+        stepped = sched.OneCycleLR(dummy_optimizer(0.1), 0.1, anneal_strategy="linear", **kwargs)
+        lrs_used(stepped, total)
+        assert stepped.get_last_lr() == approx([after])
+
+
+REWRITE_A_LOADED_LR = {
+    "LambdaLR",
+    "ConstantLR",
+    "LinearLR",
+    "CyclicLR",
+    "CosineAnnealingWarmRestarts",
+    "OneCycleLR",
+    "SequentialLR",
+    "ChainedScheduler",  # every_scheduler's holds a ConstantLR
+}
+RESUME_CASES = {name: lambda o, name=name: make(name, o) for name in SCHEDULERS} | {
+    "MultiStepLR with a milestone at 0": lambda o: sched.MultiStepLR(o, milestones=[0, 2]),
+    "ChainedScheduler of ExponentialLR and StepLR": lambda o: sched.ChainedScheduler(
+        [sched.ExponentialLR(o, 0.9), sched.StepLR(o, 2)]
+    ),
+}
+
+
+@pytest.mark.parametrize("case", RESUME_CASES)
+def test_building_after_loading_rewrites_the_loaded_lr_only_where_step_0_uses_the_base_rate(case):
+    """pitfalls.md, faq.md: built after optimizer.load_state_dict(), these schedulers
+    rewrite the loaded lr and the others keep it; building first, then loading, resumes
+    every one of them exactly."""
+    create = RESUME_CASES[case]
+    weight = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=0.1)
+    scheduler = create(optimizer)
+    for _ in range(2):
+        optimizer.step()
+        step(scheduler)
+    saved_optimizer, saved_scheduler = optimizer.state_dict(), scheduler.state_dict()
+    uninterrupted = []
+    for _ in range(4):
+        uninterrupted.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        step(scheduler)
+
+    late = torch.optim.SGD([weight], lr=0.1)
+    late.load_state_dict(saved_optimizer)
+    loaded = late.param_groups[0]["lr"]
+    create(late)
+    rewritten = late.param_groups[0]["lr"] != approx(loaded)
+    assert rewritten is (case in REWRITE_A_LOADED_LR or case == "MultiStepLR with a milestone at 0")
+
+    optimizer = torch.optim.SGD([weight], lr=0.1)
+    scheduler = create(optimizer)  # build first, then load
+    optimizer.load_state_dict(saved_optimizer)
+    scheduler.load_state_dict(saved_scheduler)
+    resumed = []
+    for _ in range(4):
+        resumed.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        step(scheduler)
+    assert resumed == approx(uninterrupted)
