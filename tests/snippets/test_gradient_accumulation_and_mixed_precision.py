@@ -38,6 +38,27 @@ def test_sized_in_updates_the_cycle_completes_sized_in_micro_batches_it_never_pe
     assert f"{max(lrs):.4f}" == "0.0933" and f"{lrs[-1]:.3g}" == "0.0933"
 
 
+@pytest.mark.parametrize(
+    "accumulation_steps, updates, ends",
+    [(2, 80, "past the peak"), (3, 53, "past the peak"), (4, 40, "rising"), (5, 32, "rising")],
+)
+def test_sized_in_micro_batches_one_cycle_still_rises_at_the_end_only_from_four_steps(
+    accumulation_steps, updates, ends
+):
+    """The pitfall's warning (and pitfalls.md): the run covers 1/accumulation_steps of the
+    schedule, less than the warm-up (pct_start=0.3) from accumulation_steps=4 on; with 2
+    or 3 it ends part-way down the decay, far above the final value."""
+    total, lrs = one_cycle_lrs(steps_per_epoch=16, updates=160 // accumulation_steps)
+    assert (total, len(lrs)) == (160, updates)
+    peak = lrs.index(max(lrs))
+    if ends == "rising":
+        assert peak == updates - 1 and max(lrs) < 0.1
+    else:
+        assert peak == 47 and max(lrs) == pytest.approx(0.1, rel=1e-12)  # 30 % of 160, from 0
+        assert lrs[-1] < lrs[-2] and lrs[-1] > 0.5 * max(lrs) > 1000 * 4e-7
+    assert (1 / accumulation_steps < 0.3) is (ends == "rising")
+
+
 def step_per_micro_batch(make_scheduler, epochs=10, micro_batches=16, accumulation_steps=4):
     """The page's wrong loop: scheduler.step() after every micro-batch."""
     weight = torch.zeros(1, requires_grad=True)

@@ -4,6 +4,7 @@ import math
 
 import pytest
 import torch
+from every_scheduler import SCHEDULERS, make, step
 from torch import nn
 from torch.optim import lr_scheduler
 
@@ -103,6 +104,31 @@ def test_eta_min_pulls_the_groups_together():
     assert f"{min(ratios):.3g} {max(ratios):.3g}" == "1.24 10"
 
 
+def test_eta_min_changes_the_ratio_from_the_first_step_long_before_any_group_reaches_it():
+    """parameter-groups.md, faq.md: eta_min is part of every value, not a clip."""
+    rows = run(lr_scheduler.CosineAnnealingLR(two_groups(), T_max=30, eta_min=0.001), steps=30)
+    ratios = [head / backbone for backbone, head in rows]
+    assert ratios[0] == 10.0
+    assert all(later < earlier for earlier, later in zip(ratios, ratios[1:]))  # from step 1 on
+    assert [f"{ratios[t]:.3f}" for t in (1, 10, 15)] == ["9.998", "9.710", "9.182"]
+    assert min(backbone for backbone, _ in rows) > 0.001  # the floor is never reached
+
+
+def test_min_lr_is_a_clip_the_ratio_holds_until_a_group_reaches_it():
+    """parameter-groups.md, faq.md: min_lr changes a ratio only once a group hits it."""
+    rows = run(
+        lr_scheduler.ReduceLROnPlateau(two_groups(), factor=0.5, patience=0, min_lr=0.001),
+        metric=1.0,
+    )
+    for backbone, head in rows:
+        if backbone > 0.001:
+            assert head / backbone == pytest.approx(10.0, rel=1e-12)
+        else:
+            assert backbone == 0.001 and head / backbone < 10.0
+    # the first metric is an improvement, then every step cuts: 0.01 ... 0.00125, then 0.001
+    assert sum(backbone > 0.001 for backbone, _ in rows) == 5
+
+
 @pytest.mark.parametrize(
     "create",
     [
@@ -188,6 +214,61 @@ def test_lambda_lr_and_one_cycle_fail_on_a_group_added_later():
     with pytest.raises(KeyError) as raised:
         add_group_later(lambda opt: lr_scheduler.OneCycleLR(opt, 0.1, total_steps=10))
     assert raised.value.args == ("initial_lr",)
+
+
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
+def test_sequential_lr_runs_on_with_a_group_added_later_until_its_next_milestone():
+    """parameter-groups.md: SequentialLR runs while its current child does, raises at the
+    next milestone."""
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    scheduler = lr_scheduler.SequentialLR(
+        optimizer,
+        [
+            lr_scheduler.LinearLR(optimizer, start_factor=0.5, total_iters=5),
+            lr_scheduler.ExponentialLR(optimizer, 0.9),
+        ],
+        milestones=[5],
+    )
+    optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 0.01})
+    rows = []
+    with pytest.raises(ValueError) as raised:
+        for _ in range(6):
+            optimizer.step()
+            scheduler.step()
+            rows.append([group["lr"] for group in optimizer.param_groups])
+    assert [lr for row in rows for lr in row] == pytest.approx(
+        [0.06, 0.012, 0.07, 0.014, 0.08, 0.016, 0.09, 0.018], rel=1e-12
+    )
+    assert scheduler.last_epoch == 5  # the milestone
+    assert str(raised.value) == "zip() argument 2 is shorter than argument 1"
+
+
+RAISE_AT_THE_NEXT_STEP = {
+    "LambdaLR",
+    "MultiplicativeLR",
+    "CyclicLR",
+    "CosineAnnealingWarmRestarts",
+    "OneCycleLR",
+}
+
+
+@pytest.mark.parametrize("name", SCHEDULERS)
+def test_which_schedulers_raise_at_the_first_step_after_a_group_is_added(name):
+    """parameter-groups.md: the five named raise at the next step(); SequentialLR (milestone
+    at 3 here) at its milestone; the others run on."""
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+    scheduler = make(name, optimizer)
+    optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 0.05})
+    raised_at = None
+    for t in range(1, 7):
+        optimizer.step()
+        try:
+            step(scheduler)
+        except (ValueError, KeyError):
+            raised_at = t
+            break
+    expected = 1 if name in RAISE_AT_THE_NEXT_STEP else 3 if name == "SequentialLR" else None
+    assert raised_at == expected
 
 
 @pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text

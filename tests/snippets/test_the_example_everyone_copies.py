@@ -1,5 +1,6 @@
 """docs/guides/the-example-everyone-copies.md: what each mistake of the copied example does."""
 
+import ast
 import inspect
 import math
 import re
@@ -168,3 +169,47 @@ def test_the_overview_has_the_table_for_all_fifteen_schedulers():
     overview = (ROOT / "docs" / "schedulers" / "index.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| \[(\w+)\]", overview, flags=re.M)
     assert sorted(rows) == sorted(schedulers)
+
+
+def scheduler_keywords(snippet_name: str, class_name: str) -> set[str]:
+    """The keyword names of the ``class_name(...)`` call in snippets/<snippet_name>.py."""
+    tree = ast.parse((ROOT / "snippets" / f"{snippet_name}.py").read_text(encoding="utf-8"))
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == class_name
+    ]
+    assert len(calls) == 1, snippet_name
+    return {keyword.arg for keyword in calls[0].keywords}
+
+
+def test_the_fixed_programs_change_the_lr_and_the_one_cycle_length_only(snippet):
+    """The fixed example: lr=0.2 (max_lr=0.2) everywhere; the OneCycleLR program also takes
+    steps_per_epoch=len(loader) (16) and a 10-epoch loop; every other setting is the
+    example's (T_max=100, eta_min=1e-6, 100 epochs; mode, factor, patience; defaults)."""
+    _, _, example_one_cycle = seed_loop()
+    one_cycle = snippet("seed_example_fixed_one_cycle")
+    assert scheduler_keywords("seed_example_fixed_one_cycle", "OneCycleLR") == {
+        "max_lr",
+        "epochs",
+        "steps_per_epoch",
+    }
+    assert (one_cycle.steps_per_epoch, one_cycle.epochs) == (16, 10)
+    assert example_one_cycle.total_steps == 100 * 10 != one_cycle.scheduler.total_steps == 160
+    assert max(one_cycle.lrs) == pytest.approx(0.2, rel=1e-12)
+    assert type(one_cycle.scheduler.optimizer) is torch.optim.AdamW
+
+    cosine = snippet("seed_example_fixed_cosine")
+    assert (cosine.scheduler.T_max, cosine.scheduler.eta_min, cosine.epochs) == (100, ETA_MIN, 100)
+    assert cosine.lrs[0] == 0.2 and type(cosine.scheduler.optimizer) is torch.optim.AdamW
+
+    plateau = snippet("seed_example_fixed_plateau")
+    assert scheduler_keywords("seed_example_fixed_plateau", "ReduceLROnPlateau") == {
+        "mode",
+        "factor",
+        "patience",
+    }
+    settings = (plateau.scheduler.mode, plateau.scheduler.factor, plateau.scheduler.patience)
+    assert settings == ("min", 0.5, 5) and plateau.epochs == 100 and plateau.lrs[0] == 0.2

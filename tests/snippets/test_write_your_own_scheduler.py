@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from every_scheduler import SCHEDULERS, make, step
 
 from runner.markdown_fences import fences
 
@@ -177,3 +178,72 @@ def test_lambda_lr_overwrites_a_changed_lr_the_chainable_subclass_builds_on_it(r
         results[name] = optimizer.param_groups[0]["lr"]
     assert results["LambdaLR"] == pytest.approx(inverse_time(1), rel=1e-12)
     assert results["InverseTimeLR"] == pytest.approx(inverse_time(1) / 2, rel=1e-12)
+
+
+CHAINABLE = {
+    "StepLR",
+    "MultiStepLR",
+    "ConstantLR",
+    "LinearLR",
+    "ExponentialLR",
+    "PolynomialLR",
+    "CosineAnnealingLR",
+    "MultiplicativeLR",
+}
+
+
+def test_multiplicative_lr_is_the_one_chainable_built_in_without_a_closed_form():
+    """The page: eight built-ins have a chainable get_lr(), all but MultiplicativeLR define
+    _get_closed_form_lr(). Chainable: a value set by hand carries into the next step."""
+    chainable, closed_form = set(), set()
+    for name in SCHEDULERS:
+        if name in ("SequentialLR", "ChainedScheduler", "ReduceLROnPlateau"):
+            continue  # no get_lr() of their own
+        optimizer = sgd()
+        scheduler = make(name, optimizer)
+        optimizer.step()
+        step(scheduler)
+        untouched = optimizer.param_groups[0]["lr"]
+        optimizer.step()
+        step(scheduler)
+        expected = optimizer.param_groups[0]["lr"]
+        optimizer = sgd()
+        scheduler = make(name, optimizer)
+        optimizer.step()
+        step(scheduler)
+        optimizer.param_groups[0]["lr"] = 2 * untouched  # set by hand
+        optimizer.step()
+        step(scheduler)
+        if optimizer.param_groups[0]["lr"] == pytest.approx(2 * expected, rel=1e-12):
+            chainable.add(name)
+        if hasattr(type(scheduler), "_get_closed_form_lr"):
+            closed_form.add(name)
+    assert chainable == CHAINABLE
+    assert closed_form == CHAINABLE - {"MultiplicativeLR"}
+
+
+def test_after_a_warm_up_multiplicative_lr_continues_from_its_last_value():
+    """The page's block: ExponentialLR restarts from the base lr at the milestone,
+    MultiplicativeLR multiplies the warm-up's last value."""
+    blocks = [fence for fence in fences(PAGE.read_text(encoding="utf-8")) if fence.info == "python"]
+    index = next(
+        i
+        for i, block in enumerate(blocks)
+        if "MultiplicativeLR(opt, lambda t: 0.95)" in "\n".join(block.body)
+    )
+    namespace = page_block(index)  # the loop's last run: MultiplicativeLR
+    assert namespace["used"][23:] == pytest.approx(
+        [0.1 * (0.01 + 0.99 * 23 / 24) * 0.95**t for t in range(4)], rel=1e-12
+    )
+    optimizer = sgd()
+    warm_up = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.01, total_iters=24)
+    decay = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.95)
+    scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [warm_up, decay], [24])
+    restarted = [0.1 * (0.01 + 0.99 * 23 / 24)] + [0.1 * 0.95**t for t in range(3)]
+    assert drive(scheduler, 27)[23:] == pytest.approx(restarted, rel=1e-12)
+    # The page's advice: a LambdaLR of the product of the factors restarts from the base lr.
+    optimizer = sgd()
+    warm_up = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.01, total_iters=24)
+    product = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: 0.95**t)
+    scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [warm_up, product], [24])
+    assert drive(scheduler, 27)[23:] == pytest.approx(restarted, rel=1e-12)
