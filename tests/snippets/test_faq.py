@@ -178,7 +178,7 @@ def updates_until_one_cycle_stops(updates_per_epoch, last_window_updates):
 @pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_accumulation_updates_per_epoch_round_up_when_the_last_short_window_updates():
     """FAQ "How do I schedule with gradient accumulation?": math.ceil when the last, short
-    window also updates, // when its gradients carry over."""
+    window also updates, // when its gradients carry over (also the accumulation page)."""
     assert len(DataLoader(range(600), batch_size=32)) == 19
     assert updates_until_one_cycle_stops(19 // 4, last_window_updates=True) == (
         40,
