@@ -95,7 +95,9 @@ def train_12_epochs(rank, reduce_metric):
         metrics.append((total[0] / total[1]).item())
         scheduler.step(metrics[-1])
         lrs.append(optimizer.param_groups[0]["lr"])
-    return rank, len(loader), lrs, metrics, whole_set
+    # a list, not a tensor: a tensor sent through the queue would outlive its process's memory
+    parameters = torch.cat([p.detach().flatten() for p in model.parameters()]).tolist()
+    return rank, len(loader), lrs, metrics, whole_set, parameters
 
 
 @pytest.fixture(scope="module")
@@ -137,11 +139,35 @@ def test_plateau_with_each_ranks_own_metric_cuts_at_different_epochs(runs):
 
 
 def test_plateau_with_the_all_reduced_metric_cuts_together(runs):
-    (_, _, lrs_0, metrics_0, whole_0), (_, _, lrs_1, metrics_1, _) = runs[True]
+    (_, _, lrs_0, metrics_0, whole_0, _), (_, _, lrs_1, metrics_1, *_) = runs[True]
     assert lrs_0 == lrs_1 and cuts(lrs_0) == [7, 8, 9, 10, 11]
     assert metrics_0 == metrics_1
     # the all-reduced (sum, count) is the loss over the whole validation set
     assert metrics_0 == pytest.approx(whole_0, rel=1e-5)
+
+
+def test_ranks_stepped_with_their_own_metric_hold_different_models_without_an_error(runs):
+    # the runs fixture already asserts that both ranks exited with 0
+    (*_, parameters_0), (*_, parameters_1) = runs[False]
+    assert max(abs(a - b) for a, b in zip(parameters_0, parameters_1)) > 1e-2
+    (*_, parameters_0), (*_, parameters_1) = runs[True]
+    assert parameters_0 == parameters_1
+
+
+def test_the_all_reduced_loss_is_the_same_on_every_rank_but_counts_padded_samples_twice():
+    torch.manual_seed(0)
+    errors = torch.randn(65) ** 2  # one squared error per validation sample
+    shares = [list(DistributedSampler(range(65), 2, rank, shuffle=False)) for rank in range(2)]
+    assert [len(share) for share in shares] == [33, 33]
+    read = sorted(shares[0] + shares[1])
+    assert read == sorted([*range(65), 0])  # 66 read, the first sample twice
+    # all_reduce sums (sum, count) over ranks; every rank gets this same pair
+    totals = sum(torch.stack([errors[share].sum(), torch.tensor(33.0)]) for share in shares)
+    all_reduced = (totals[0] / totals[1]).item()
+    assert all_reduced == pytest.approx((errors.sum() + errors[0]).item() / 66, rel=1e-6)
+    assert all_reduced != pytest.approx(errors.mean().item(), rel=1e-3)  # not the whole set's
+    even = [list(DistributedSampler(range(64), 2, rank, shuffle=False)) for rank in range(2)]
+    assert sorted(even[0] + even[1]) == list(range(64))  # the page's 64: each sample once
 
 
 def test_the_pages_two_rank_program_prints_the_pages_output(tmp_path):
@@ -292,6 +318,23 @@ def test_thirteen_schedulers_warn_overridden_chained_once_per_child(name):
 
 
 @pytest.mark.torch_versions("2.13")  # quotes torch's text
+@pytest.mark.parametrize("milestone, expected", [(1, 1), (2, 2), (8, 1)])
+def test_sequential_lr_warns_overridden_once_per_child_it_has_stepped(milestone, expected):
+    # SequentialLR steps only the active child; each child warns at its own first step().
+    # Milestone 1: the first child is never stepped; 2: both are within 3 steps; 8: one is.
+    optimizer = fresh_optimizer()
+    scheduler = torch.optim.lr_scheduler.SequentialLR(
+        optimizer,
+        [StepLR(optimizer, step_size=1, gamma=0.5), CosineAnnealingLR(optimizer, T_max=4)],
+        milestones=[milestone],
+    )
+    optimizer.step = types.MethodType(type(optimizer).step, optimizer)
+    assert [message for _, message in three_steps(optimizer, scheduler)] == [
+        OVERRIDDEN_WARNING
+    ] * expected
+
+
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
 @pytest.mark.parametrize("name", SCHEDULERS)
 def test_every_constructor_but_plateaus_needs_a_bound_step(name):
     optimizer = fresh_optimizer()
@@ -302,3 +345,48 @@ def test_every_constructor_but_plateaus_needs_a_bound_step(name):
         return
     with pytest.raises(AttributeError, match="__func__"):
         make(name, optimizer)
+
+
+TENSOR_LR_WITH_FOREACH = "lr as a Tensor is not supported for capturable=False and foreach=True"
+
+
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
+@pytest.mark.parametrize("optimizer_class", [torch.optim.Adam, torch.optim.AdamW])
+def test_adam_takes_a_tensor_lr_except_with_an_explicit_foreach(optimizer_class):
+    weights = []
+    for options in ({}, {"fused": True}):
+        weight = torch.zeros(3, requires_grad=True)
+        weight.grad = torch.ones(3)
+        optimizer_class([weight], lr=torch.tensor(0.01), **options).step()
+        weights.append(weight.detach())
+    assert weights[0] == pytest.approx(torch.full((3,), -0.01), rel=1e-5)
+    assert torch.allclose(weights[0], weights[1])
+    with pytest.raises(ValueError) as raised:
+        optimizer_class([torch.zeros(3, requires_grad=True)], lr=torch.tensor(0.01), foreach=True)
+    assert str(raised.value) == TENSOR_LR_WITH_FOREACH
+
+
+@pytest.mark.parametrize("lr, expected", [(0.01, "foreach"), (torch.tensor(0.01), "per parameter")])
+def test_adam_with_a_tensor_lr_quietly_leaves_the_default_foreach_off(monkeypatch, lr, expected):
+    """Where foreach is the default (CUDA), a tensor lr runs the per-parameter loop. The
+    device's default is stood in for on the CPU; the real functions still run."""
+    adam = sys.modules["torch.optim.adam"]  # the module; torch.optim has no attribute for it
+    monkeypatch.setattr(adam, "_default_to_fused_or_foreach", lambda *args, **kw: (False, True))
+    called = []
+    for name, label in (
+        ("_multi_tensor_adam", "foreach"),
+        ("_single_tensor_adam", "per parameter"),
+    ):
+        function = getattr(adam, name)
+
+        def recording(*args, _function=function, _label=label, **kwargs):
+            called.append(_label)
+            return _function(*args, **kwargs)
+
+        monkeypatch.setattr(adam, name, recording)
+    weight = torch.zeros(3, requires_grad=True)
+    weight.grad = torch.ones(3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and without a word
+        torch.optim.AdamW([weight], lr=lr).step()
+    assert called == [expected]
