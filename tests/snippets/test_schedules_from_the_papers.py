@@ -43,6 +43,29 @@ def test_cifar_milestones_fall_inside_an_epoch_of_391_iterations():
     assert all(i % iterations_per_epoch for i in (32000, 48000))
 
 
+def test_resnet_110_constant_warm_up_is_0_01_for_400_iterations_then_the_step_decay():
+    from torch.optim.lr_scheduler import ChainedScheduler, ConstantLR, MultiStepLR
+
+    weight = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=0.1, momentum=0.9, weight_decay=1e-4)
+    scheduler = ChainedScheduler(
+        [
+            ConstantLR(optimizer, factor=0.1, total_iters=400),
+            MultiStepLR(optimizer, milestones=[32000, 48000], gamma=0.1),
+        ]
+    )
+    lrs = []
+    for _ in range(64000):
+        lrs.append(scheduler.get_last_lr()[0])
+        optimizer.step()
+        scheduler.step()
+    changes = [i for i in range(1, 64000) if lrs[i] != pytest.approx(lrs[i - 1], rel=1e-9)]
+    assert changes == [400, 32000, 48000]  # one jump up, then the two divisions
+    assert [lrs[i] for i in (0, 400, 32000, 48000)] == pytest.approx(
+        [0.01, 0.1, 0.01, 0.001], rel=1e-12
+    )
+
+
 @pytest.mark.parametrize("mode", ["triangular", "triangular2"])
 def test_clr_with_the_papers_step_size_of_2000(mode):
     weight = torch.zeros(1, requires_grad=True)
