@@ -70,6 +70,27 @@ def test_shoot_out_table_and_leaders_are_the_runs_numbers(notebook):
     assert run.figures == 1
 
 
+def test_shoot_out_lists_every_accuracy_the_charts_axis_leaves_out(notebook):
+    run = notebook("scheduler-shoot-out")
+    floor = run.namespace["ACCURACY_AXIS_FROM"]
+    assert run.namespace["accuracy_axes"].get_ylim() == (floor, 1.0)
+    for name, history in run.namespace["results"].items():
+        low = [
+            f"epoch {epoch} {accuracy:.3f}"
+            for epoch, accuracy in enumerate(history["val_accuracy"], start=1)
+            if accuracy < floor
+        ]
+        assert f"{name}: {', '.join(low) if low else 'none'}\n" in run.stdout
+    # the figure's alt text names the same axis
+    alt = " ".join(
+        line.removeprefix("# alt: ")
+        for cell in read_cells(run.path)
+        for line in cell.source.splitlines()
+        if line.startswith("# alt: ") and "validation accuracy" in cell.source
+    )
+    assert f"axis from {floor} to 1, which leaves out lower accuracies" in alt
+
+
 def test_range_test_sweeps_the_lr_exponentially(notebook):
     ns = notebook("lr-range-test").namespace
     gamma = (ns["END_LR"] / ns["START_LR"]) ** (1 / ns["SWEEP_STEPS"])
