@@ -9,7 +9,6 @@ import inspect
 import warnings
 
 import pytest
-import torch
 from every_scheduler import SCHEDULERS, make, step
 from schedules import STEP_ORDER_WARNING, dummy_optimizer
 from torch.optim import lr_scheduler as L
@@ -315,31 +314,7 @@ def test_factors_are_checked_by_linear_constant_and_plateau_only():
         assert optimizer.param_groups[0]["lr"] == pytest.approx(-0.05)
 
 
-RAISE_FOR_A_GROUP_ADDED_LATER = {
-    "LambdaLR",
-    "MultiplicativeLR",
-    "SequentialLR",
-    "CyclicLR",
-    "CosineAnnealingWarmRestarts",
-    "OneCycleLR",
-}
-
-
-@pytest.mark.parametrize("name", SCHEDULERS)
-def test_six_schedulers_raise_for_a_group_added_after_them_and_the_others_run_on(name):
-    """parameter-groups.md ("a group added after the scheduler")."""
-    optimizer = dummy_optimizer(0.1, momentum=0.9)
-    scheduler = make(name, optimizer)
-    optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 0.05})
-    try:
-        for _ in range(3):
-            optimizer.step()
-            step(scheduler)
-    except (ValueError, KeyError):
-        raised = True
-    else:
-        raised = False
-    assert raised is (name in RAISE_FOR_A_GROUP_ADDED_LATER)
+# A group added after the scheduler: tests/snippets/test_parameter_groups.py, step by step.
 
 
 @pytest.mark.parametrize("name", SCHEDULERS)
