@@ -19,9 +19,11 @@ reported as ``page:line: error``; the exit status is then 1.
 from __future__ import annotations
 
 import argparse
+import builtins
 import contextlib
 import difflib
 import io
+import re
 import sys
 import textwrap
 import traceback
@@ -68,12 +70,22 @@ def default_pages() -> list[Path]:
     return pages + [ROOT / "README.md", ROOT / "CONTRIBUTING.md"]
 
 
-def run_block(code: str) -> str:
-    """What the block prints, run as pytest-codeblocks runs it (and with warnings as errors,
-    as pyproject.toml's filterwarnings makes them in the tests)."""
+FILTER_MARK = re.compile(r"""pytest\.mark\.filterwarnings\((["'])(?P<spec>.*)\1\)""")
+
+
+def run_block(code: str, markers: list[str] = ()) -> str:
+    """What the block prints, run as pytest-codeblocks runs it: warnings are errors, as
+    pyproject.toml's filterwarnings makes them in the tests, except those its
+    ``pytest.mark.filterwarnings("action:message:Category")`` markers let through."""
     stdout = io.StringIO()
     with warnings.catch_warnings(), contextlib.redirect_stdout(stdout):
         warnings.simplefilter("error")
+        for marker in markers:
+            spec = FILTER_MARK.fullmatch(marker.strip())
+            if spec:
+                action, message, category = (spec["spec"].split(":") + ["", ""])[:3]
+                kind = getattr(builtins, category.strip() or "Warning")
+                warnings.filterwarnings(action, message, kind)
         exec(compile(code, "<block>", "exec"), {"__MODULE__": "__main__"})
     return stdout.getvalue()
 
@@ -109,7 +121,7 @@ def updated(page: Path) -> Update:
             continue
         code = textwrap.dedent("\n".join(before.body)) + "\n"
         try:
-            printed = run_block(code)
+            printed = run_block(code, markers)
         except Exception as error:
             frames = [
                 f for f in traceback.extract_tb(error.__traceback__) if f.filename == "<block>"

@@ -87,6 +87,17 @@ def test_warnings_are_errors_as_in_the_tests(tmp_path):
     assert [e.split(": ", 1)[1] for e in update.errors] == ["DeprecationWarning: old"]
 
 
+def test_a_warning_its_filterwarnings_marker_lets_through_is_not_an_error(tmp_path):
+    warns = 'import warnings; warnings.warn("old api", DeprecationWarning); print("two lines")'
+    marker = '<!--pytest.mark.filterwarnings("ignore:old api:DeprecationWarning")-->\n'
+    text = PAGE.replace('print("two lines")', warns).replace(
+        "```python\nprint(2 + 2)", marker + "```python\nprint(2 + 2)"
+    )
+    update = updated(write_page(tmp_path, text))
+    assert update.errors == []
+    assert "4\ntwo lines\n```" in update.new
+
+
 def test_a_missing_page_is_a_clear_error(tmp_path, capsys):
     assert main([str(tmp_path / "nope.md")]) == 2
     assert "no such page" in capsys.readouterr().err
