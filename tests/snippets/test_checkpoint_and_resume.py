@@ -373,3 +373,272 @@ def test_last_epoch_saved_minus_one_reproduces_the_run_only_where_the_page_says(
         if flat != pytest.approx(expected, rel=1e-12, abs=1e-15):
             wrong.add(stop)
     assert wrong == (set() if name in SAVED_MINUS_ONE_EXACT else SAVED_MINUS_ONE_WRONG_AT[name])
+
+
+# --- claims narrowed after the review of issue 12 -----------------------------------------
+
+
+def test_last_epoch_on_a_fresh_optimizer_fails_for_twelve_but_not_sequential_lr():
+    import inspect
+
+    failed, ran = set(), {}
+    for name in SCHEDULERS:
+        cls = getattr(L, name)
+        if "last_epoch" not in inspect.signature(cls).parameters:
+            continue
+        optimizer = fresh_optimizer()
+        original_init = cls.__init__
+
+        def with_last_epoch(self, *args, _init=original_init, **kwargs):
+            kwargs.setdefault("last_epoch", 11)
+            _init(self, *args, **kwargs)
+
+        cls.__init__ = with_last_epoch  # only the outer scheduler: children keep -1
+        try:
+            ran[name] = (make(name, optimizer).last_epoch, optimizer.param_groups[0]["lr"])
+        except KeyError as error:
+            assert "initial_lr" in error.args[0], name
+            failed.add(name)
+        finally:
+            cls.__init__ = original_init
+    assert len(failed) == 12
+    assert set(ran) == {"SequentialLR"}
+    last_epoch, lr = ran["SequentialLR"]
+    assert last_epoch == 12
+    assert lr == pytest.approx(0.1 * 0.1, rel=1e-12)  # LinearLR's start_factor: a warm-up again
+
+
+def test_page_sequential_lr_with_last_epoch_restarts_its_warm_up_without_error():
+    optimizer = fresh_optimizer()
+    warmup = L.LinearLR(optimizer, start_factor=0.1, total_iters=5)
+    cosine = L.CosineAnnealingLR(optimizer, T_max=25)
+    scheduler = L.SequentialLR(optimizer, [warmup, cosine], milestones=[5], last_epoch=11)
+    assert scheduler.last_epoch == 12
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.01, rel=1e-12)
+    uninterrupted, _, _ = warmup_cosine_resumed_after_12("build, then load")
+    assert uninterrupted[0] > 8 * optimizer.param_groups[0]["lr"]
+
+
+def test_last_epoch_saved_minus_one_at_constant_lr_total_iters_raises_the_lr_to_lr_over_factor():
+    uninterrupted = run("ConstantLR")
+    resumed = resumed_with_last_epoch("ConstantLR", 12)
+    assert uninterrupted[12][0] == pytest.approx(0.1, rel=1e-12)
+    assert resumed[0][0] == pytest.approx(0.1 / 0.25, rel=1e-12)  # lr / factor, an increase
+    assert all(lr == pytest.approx(0.4, rel=1e-12) for lr, _ in resumed)
+
+
+def test_last_epoch_saved_minus_one_warm_restarts_count_modulo_t_0_from_2_t_0_on():
+    def resumed_counter(stop):
+        optimizer = fresh_optimizer()
+        scheduler = make("CosineAnnealingWarmRestarts", optimizer)
+        for t in range(stop):
+            step(scheduler, optimizer, t)
+        expected = (scheduler.T_cur, scheduler.T_i)
+        resumed = L.CosineAnnealingWarmRestarts(
+            optimizer, T_0=5, T_mult=2, eta_min=0.001, last_epoch=stop - 1
+        )
+        return (resumed.T_cur, resumed.T_i), expected
+
+    for stop in range(5, 10):  # the second cycle's first T_0 steps: right
+        got, expected = resumed_counter(stop)
+        assert got == expected == (stop - 5, 10)
+    for stop in range(10, 15):  # the rest of the second cycle: counted modulo T_0
+        got, expected = resumed_counter(stop)
+        assert got == (stop % 5, 10) and expected == (stop - 5, 10)
+
+
+def wrong_steps_with_the_scheduler_state_alone(name, stop):
+    uninterrupted = [lr for lr, _ in run(name)]
+    resumed = [lr for lr, _ in run(name, stop, optimizer_state=False)]
+    return [t for t in range(STEPS) if resumed[t] != uninterrupted[t]]
+
+
+def test_scheduler_state_alone_cosine_and_polynomial_recover_at_their_floor_the_rest_stay_wrong():
+    # CosineAnnealingLR(T_max=40), PolynomialLR(total_iters=45): right from their floor on,
+    # if stopped before it; stopped after it, wrong to the end like the others.
+    assert wrong_steps_with_the_scheduler_state_alone("CosineAnnealingLR", 21) == list(
+        range(21, 40)
+    )
+    assert wrong_steps_with_the_scheduler_state_alone("CosineAnnealingLR", 44) == list(
+        range(44, 60)
+    )
+    assert wrong_steps_with_the_scheduler_state_alone("PolynomialLR", 21) == list(range(21, 45))
+    # SequentialLR(LinearLR 8 steps, cosine T_max=30): its milestone at 8, its floor at 38.
+    assert wrong_steps_with_the_scheduler_state_alone("SequentialLR", 6) == [6, 7]
+    assert wrong_steps_with_the_scheduler_state_alone("SequentialLR", 8) == list(range(8, 38))
+    to_the_end = [
+        "ChainedScheduler",
+        "ConstantLR",
+        "ExponentialLR",
+        "LinearLR",
+        "MultiStepLR",
+        "MultiplicativeLR",
+        "ReduceLROnPlateau",
+        "StepLR",
+    ]
+    for name in to_the_end:
+        for stop in interruption_points(name):
+            wrong = wrong_steps_with_the_scheduler_state_alone(name, stop)
+            assert wrong in ([], list(range(stop, STEPS))), (name, stop)
+        assert any(wrong_steps_with_the_scheduler_state_alone(name, s) for s in (28, 47)), name
+    for name in ("CosineAnnealingWarmRestarts", "CyclicLR", "LambdaLR", "OneCycleLR"):
+        for stop in interruption_points(name):
+            assert wrong_steps_with_the_scheduler_state_alone(name, stop) == [stop], name
+
+
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
+def test_weights_only_load_refuses_a_numpy_setting_and_accepts_it_converted():
+    import numpy as np
+
+    t_max = np.ceil(50000 / 64) * 10
+    assert type(t_max) is np.float64
+    for value, loads in ((t_max, False), (float(t_max), True), (int(t_max), True)):
+        buffer = io.BytesIO()
+        torch.save(L.CosineAnnealingLR(fresh_optimizer(), T_max=value).state_dict(), buffer)
+        buffer.seek(0)
+        if loads:
+            assert torch.load(buffer, weights_only=True)["T_max"] == value
+        else:
+            with pytest.raises(torch.serialization.pickle.UnpicklingError) as raised:
+                torch.load(buffer, weights_only=True)
+            assert str(raised.value).startswith("Weights only load failed")
+
+
+def partial_warmup(step, warmup_steps):
+    return min(1.0, (step + 1) / warmup_steps)
+
+
+class Warmup:
+    """A callable object: its settings are attributes, so state_dict() saves them."""
+
+    def __init__(self, warmup_steps):
+        self.warmup_steps = warmup_steps
+
+    def __call__(self, step):
+        return partial_warmup(step, self.warmup_steps)
+
+    def factor(self, step):
+        return self(step)
+
+
+def test_partials_and_bound_methods_are_saved_as_empty_dicts_and_the_resuming_code_decides():
+    import functools
+
+    saved = {
+        "partial": functools.partial(partial_warmup, warmup_steps=10),
+        "bound method": Warmup(10).factor,
+        "callable object": Warmup(10),
+    }
+    resumed_with = {
+        "partial": functools.partial(partial_warmup, warmup_steps=20),
+        "bound method": Warmup(20).factor,
+        "callable object": Warmup(20),
+    }
+    lr_at_step_4 = {}
+    for kind, fn in saved.items():
+        optimizer = fresh_optimizer()
+        scheduler = L.LambdaLR(optimizer, fn)
+        for t in range(3):
+            step(scheduler, optimizer, t)
+        checkpoint = save_and_load(optimizer, scheduler)
+        expected = [{"warmup_steps": 10}] if kind == "callable object" else [{}]
+        assert checkpoint["scheduler"]["lr_lambdas"] == expected, kind
+        optimizer = fresh_optimizer()
+        scheduler = L.LambdaLR(optimizer, resumed_with[kind])
+        optimizer.load_state_dict(checkpoint["optimizer"])
+        scheduler.load_state_dict(checkpoint["scheduler"])
+        step(scheduler, optimizer, 3)
+        lr_at_step_4[kind] = scheduler.get_last_lr()[0]
+    assert lr_at_step_4["partial"] == pytest.approx(0.1 * 5 / 20, rel=1e-12)
+    assert lr_at_step_4["bound method"] == pytest.approx(0.1 * 5 / 20, rel=1e-12)
+    assert lr_at_step_4["callable object"] == pytest.approx(0.1 * 5 / 10, rel=1e-12)
+
+
+def test_hugging_face_linear_warmup_is_a_partial_saved_as_an_empty_dict():
+    import functools
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from transformers import optimization as hf
+
+    scheduler = hf.get_linear_schedule_with_warmup(fresh_optimizer(), 10, 100)
+    assert isinstance(scheduler.lr_lambdas[0], functools.partial)
+    state = scheduler.state_dict()
+    assert state["lr_lambdas"] == [{}]
+    assert not any(fn is None for fn in state["lr_lambdas"])  # a None check does not flag it
+
+
+def shuffled_training(resume_at=None, restore_generator=True):
+    """Weights after 6 epochs of a shuffled DataLoader; at ``resume_at``, everything is built
+    again and model, optimizer and scheduler states are loaded (the generator's too, if
+    ``restore_generator``)."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    data = torch.Generator().manual_seed(0)
+    inputs = torch.randn(64, 4, generator=data)
+    dataset = TensorDataset(inputs, inputs.sum(1, keepdim=True))
+
+    def build():
+        model = torch.nn.Linear(4, 1)
+        with torch.no_grad():
+            model.weight.fill_(0.1)
+            model.bias.zero_()
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        generator = torch.Generator().manual_seed(123)
+        loader = DataLoader(dataset, batch_size=8, shuffle=True, generator=generator)
+        return model, optimizer, L.CosineAnnealingLR(optimizer, T_max=6), loader, generator
+
+    model, optimizer, scheduler, loader, generator = build()
+    for epoch in range(6):
+        if epoch == resume_at:
+            states = [save_and_load_dict(s.state_dict()) for s in (model, optimizer, scheduler)]
+            rng = generator.get_state()
+            model, optimizer, scheduler, loader, generator = build()
+            model.load_state_dict(states[0])
+            optimizer.load_state_dict(states[1])
+            scheduler.load_state_dict(states[2])
+            if restore_generator:
+                generator.set_state(rng)
+        for x, y in loader:
+            optimizer.zero_grad()
+            torch.nn.functional.mse_loss(model(x), y).backward()
+            optimizer.step()
+        scheduler.step()
+    return torch.cat([model.weight.detach().flatten(), model.bias.detach()])
+
+
+def save_and_load_dict(state):
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    buffer.seek(0)
+    return torch.load(buffer, weights_only=True)
+
+
+def test_a_shuffled_loader_needs_its_generator_state_for_the_same_weights():
+    uninterrupted = shuffled_training()
+    assert torch.equal(shuffled_training(resume_at=3), uninterrupted)
+    three_states_only = shuffled_training(resume_at=3, restore_generator=False)
+    assert (three_states_only - uninterrupted).abs().max().item() > 1e-3
+
+
+def test_a_fresh_grad_scaler_skips_again_the_steps_the_first_run_skipped():
+    def skipped_steps(scaler, weight, optimizer, steps=10):
+        skipped = 0
+        for _ in range(steps):
+            optimizer.zero_grad()
+            scaler.scale((weight * 1e35).sum()).backward()  # overflows while the scale is large
+            before = weight.detach().clone()
+            scaler.step(optimizer)
+            scaler.update()
+            skipped += torch.equal(before, weight.detach())
+        return skipped
+
+    weight = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=1e-40)
+    first = torch.amp.GradScaler("cpu")
+    assert skipped_steps(first, weight, optimizer) > 0
+    fresh = torch.amp.GradScaler("cpu")
+    loaded = torch.amp.GradScaler("cpu")
+    loaded.load_state_dict(first.state_dict())
+    assert skipped_steps(loaded, weight, optimizer) == 0
+    assert skipped_steps(fresh, weight, optimizer) > 0
