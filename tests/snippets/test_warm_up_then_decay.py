@@ -7,7 +7,9 @@ import torch
 from schedules import dummy_optimizer, lrs_used
 from torch.optim.lr_scheduler import (
     ChainedScheduler,
+    ConstantLR,
     CosineAnnealingLR,
+    CyclicLR,
     LambdaLR,
     LinearLR,
     SequentialLR,
@@ -190,3 +192,73 @@ def test_the_adam_rule_asks_for_2000_steps_with_torchs_default_beta2(name):
     assert beta2 == 0.999
     assert round(2 / (1 - beta2)) == 2000  # Ma and Yarats' linear warm-up length, in steps
     assert round(2 / (1 - beta2)) / (3 * 1000) == pytest.approx(2 / 3, rel=1e-3)
+
+
+# --- claims narrowed after the review of issue 12 -----------------------------------------
+
+
+def test_chained_scheduler_is_not_the_sequential_schedule():
+    chained_lrs = lrs_used(chained(TOTAL), TOTAL)
+    sequential_lrs = lrs_used(sequential(), TOTAL)
+    differ = [t for t in range(TOTAL) if chained_lrs[t] != pytest.approx(sequential_lrs[t])]
+    assert len(differ) == TOTAL - 1 and differ[0] == 1  # only step 0 (0.001) agrees
+
+
+def test_chained_equals_the_product_of_factors_only_with_eta_min_0():
+    eta_min = 0.01
+
+    def product(step):  # the warm-up's factor times the cosine's value over lr
+        warm = START + (1 - START) * min(step, WARMUP) / WARMUP
+        cosine = eta_min + (LR - eta_min) * (1 + math.cos(math.pi * step / TOTAL)) / 2
+        return warm * cosine / LR
+
+    optimizer = dummy_optimizer(LR)
+    chained_lrs = lrs_used(
+        ChainedScheduler(
+            [
+                LinearLR(optimizer, start_factor=START, total_iters=WARMUP),
+                CosineAnnealingLR(optimizer, T_max=TOTAL, eta_min=eta_min),
+            ]
+        ),
+        TOTAL,
+    )
+    product_lrs = lrs_used(lambda_lr(product), TOTAL)
+    assert chained_lrs[0] == pytest.approx(product_lrs[0], rel=1e-12)
+    assert chained_lrs[24] == pytest.approx(0.095524, abs=5e-7)
+    assert product_lrs[24] == pytest.approx(0.095095, abs=5e-7)
+    assert all(c >= p - 1e-15 for c, p in zip(chained_lrs, product_lrs))  # drifts above
+    assert sum(c > p * (1 + 1e-6) for c, p in zip(chained_lrs, product_lrs)) > TOTAL // 2
+
+
+def ramp_from_zero(first):
+    """SequentialLR of a from-zero warm-up (``first``) then CosineAnnealingLR(T_max=6)."""
+    optimizer = dummy_optimizer(LR)
+    warmups = {
+        "ConstantLR": lambda: [
+            ConstantLR(optimizer, factor=0.0, total_iters=1),
+            LinearLR(optimizer, start_factor=0.25, total_iters=3),
+        ],
+        "CyclicLR": lambda: [
+            CyclicLR(optimizer, base_lr=0.0, max_lr=LR, step_size_up=4, cycle_momentum=False)
+        ],
+    }
+    phases = warmups[first]()
+    cosine = CosineAnnealingLR(optimizer, T_max=6)
+    milestones = [1, 4] if first == "ConstantLR" else [4]
+    return lrs_used(SequentialLR(optimizer, [*phases, cosine], milestones=milestones), 10)
+
+
+def test_a_warm_up_from_exactly_zero_with_constant_lr_in_sequential_lr():
+    used = ramp_from_zero("ConstantLR")
+    assert used[:5] == pytest.approx([0.0, 0.025, 0.05, 0.075, 0.1], rel=1e-12, abs=0)
+    assert used[0] == 0.0 and used[4:] == sorted(used[4:], reverse=True)
+    optimizer = dummy_optimizer(LR)
+    alone = ConstantLR(optimizer, factor=0.0, total_iters=1)
+    with pytest.raises(ZeroDivisionError):
+        lrs_used(alone, 2)
+
+
+def test_cyclic_lr_ramps_from_exactly_zero_but_writes_zero_into_initial_lr():
+    used = ramp_from_zero("CyclicLR")  # the cosine is built after CyclicLR
+    assert used[:4] == pytest.approx([0.0, 0.025, 0.05, 0.075], rel=1e-12, abs=0)
+    assert used[4:] == [0.0] * 6  # the cosine's base rate is CyclicLR's initial_lr, 0
