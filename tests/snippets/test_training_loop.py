@@ -299,6 +299,18 @@ def test_optimizer_steps_before_the_first_scheduler_do_not_count():
     assert warnings_in_the_wrong_order(stepped_three_times_first) == [STEP_ORDER_WARNING]
 
 
+def test_a_scheduler_created_after_another_schedulers_steps_is_never_warned():
+    def second_phase(optimizer):
+        warmup = L.LinearLR(optimizer, start_factor=0.25, total_iters=3)
+        for _ in range(3):  # the first phase, in the right order
+            optimizer.step()
+            warmup.step()
+        return L.StepLR(optimizer, step_size=2)  # handed over by hand
+
+    assert warnings_in_the_wrong_order(second_phase) == []
+    assert warnings_in_the_wrong_order(lambda o: L.StepLR(o, step_size=2)) != []
+
+
 @pytest.mark.torch_versions("2.13")  # quotes torch's text
 def test_get_lr_from_outside_warns_for_twelve_and_raises_for_the_three_without_one():
     from test_checkpoint_and_resume import SCHEDULERS, make
