@@ -120,3 +120,31 @@ def test_explicit_epoch_finds_every_restart_with_t_mult_1_or_2(t_mult):
         for restart in range(1, 21):
             scheduler.step(t_0 * restart if t_mult == 1 else t_0 * (2**restart - 1))
             assert scheduler.T_cur == 0, (t_0, restart)
+
+
+def test_t_0_of_1_keeps_the_lr_at_lr_only_with_t_mult_1():
+    assert drive(t_0=1, t_mult=1, eta_min=0.0, steps=8) == [BASE_LR] * 8
+    lrs = drive(t_0=1, t_mult=2, eta_min=0.0, steps=8)  # cycles of 1, 2, 4 steps
+    assert [round(lr, 4) for lr in lrs] == [0.1, 0.1, 0.05, 0.1, 0.0854, 0.05, 0.0146, 0.1]
+
+
+@pytest.mark.parametrize(("t_0", "t_mult"), [(5, 2), (3, 3), (4, 1), (1, 10)])
+def test_plain_step_never_reaches_t_cur_equal_to_t_i(t_0, t_mult):
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(
+        dummy_optimizer(BASE_LR), T_0=t_0, T_mult=t_mult
+    )
+    for _ in range(400):
+        scheduler.optimizer.step()
+        scheduler.step()
+        assert 0 <= scheduler.T_cur < scheduler.T_i
+
+
+def test_a_whole_number_step_epoch_can_land_on_t_cur_equal_to_t_i_and_use_eta_min():
+    optimizer = dummy_optimizer(BASE_LR)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(
+        optimizer, T_0=1, T_mult=3, eta_min=ETA_MIN
+    )
+    optimizer.step()
+    scheduler.step(121)  # a restart epoch
+    assert scheduler.T_cur == scheduler.T_i == 81
+    assert scheduler.get_last_lr() == [pytest.approx(ETA_MIN, rel=1e-12)]

@@ -213,3 +213,44 @@ def test_invalid_arguments_fail_when_created(optimizer_class, arguments, error, 
 def test_adagrad_works_with_cycle_momentum_false():
     scheduler = make(torch.optim.Adagrad, cycle_momentum=False)
     assert scheduler.get_last_lr() == [0.01]
+
+
+@pytest.mark.parametrize("step_size_up, step_size_down", [(16, -1), (16, -2), (2000, -1), (5, -3)])
+def test_a_negative_step_size_down_gives_a_sawtooth_of_step_size_up_plus_step_size_down(
+    step_size_up, step_size_down
+):
+    period = step_size_up + step_size_down
+    lrs, _ = drive(
+        3 * period + 1,
+        base_lr=BASE_LR,
+        max_lr=MAX_LR,
+        step_size_up=step_size_up,
+        step_size_down=step_size_down,
+    )
+    # each cycle climbs the step_size_up ramp for `period` steps, then drops back to base_lr
+    ramp = [BASE_LR + (MAX_LR - BASE_LR) * t / step_size_up for t in range(period)]
+    assert lrs == pytest.approx(ramp * 3 + [BASE_LR], rel=1e-9)
+    assert max(lrs) < MAX_LR
+
+
+def test_the_page_cycle_with_step_size_down_minus_1_climbs_15_steps_then_drops():
+    lrs, _ = drive(17, base_lr=BASE_LR, max_lr=MAX_LR, step_size_up=STEP_SIZE_UP, step_size_down=-1)
+    assert round(max(lrs), 4) == 0.0876 and lrs.index(max(lrs)) == 14
+    assert lrs[15] == pytest.approx(BASE_LR, rel=1e-9)
+
+
+def test_step_size_down_minus_1_with_step_size_up_2_keeps_the_lr_at_base_lr():
+    lrs, _ = drive(9, base_lr=BASE_LR, max_lr=MAX_LR, step_size_up=2, step_size_down=-1)
+    assert lrs == [BASE_LR] * 9
+
+
+@pytest.mark.parametrize("step_size_up, step_size_down", [(2, -2), (16, -16), (1, -1)])
+def test_a_cycle_of_length_0_divides_by_zero_when_created(step_size_up, step_size_down):
+    with pytest.raises(ZeroDivisionError, match="float division by zero"):
+        drive(
+            1,
+            base_lr=BASE_LR,
+            max_lr=MAX_LR,
+            step_size_up=step_size_up,
+            step_size_down=step_size_down,
+        )

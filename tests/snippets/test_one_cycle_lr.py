@@ -236,3 +236,92 @@ def test_rmsprop_gains_a_momentum_buffer():
     assert optimizer.param_groups[0]["momentum"] == 0.95
     assert "momentum_buffer" in optimizer.state[weight]  # the buffer is state, not a group key
     assert "momentum_buffer" not in optimizer.param_groups[0]
+
+
+def one_cycle_scheduler(**kwargs):
+    optimizer = dummy_optimizer(0.01, momentum=0.9)
+    return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=MAX_LR, **kwargs)
+
+
+@pytest.mark.parametrize("pct_start", [0, 1])
+def test_pct_start_must_be_a_float_so_int_0_and_1_are_refused(pct_start):
+    with pytest.raises(ValueError, match="Expected float between 0 and 1 pct_start"):
+        one_cycle_scheduler(total_steps=10, pct_start=pct_start)
+
+
+@pytest.mark.parametrize("total_steps", [1, 2, 10, 80])
+def test_pct_start_0_0_skips_the_warm_up_and_never_uses_max_lr(total_steps):
+    scheduler = one_cycle_scheduler(total_steps=total_steps, pct_start=0.0)
+    lrs = lrs_used(scheduler, total_steps)
+    final = MAX_LR / DIV_FACTOR / FINAL_DIV_FACTOR
+    # the anneal from max_lr starts at step -1, so step t is at fraction (t + 1) / T
+    expected = [anneal(MAX_LR, final, (t + 1) / total_steps) for t in range(total_steps)]
+    assert lrs == pytest.approx(expected, rel=1e-12)
+    assert max(lrs) < MAX_LR
+
+
+@pytest.mark.parametrize("total_steps", [2, 10, 80])
+def test_pct_start_1_0_climbs_all_cycle_then_the_total_steps_th_step_divides_by_zero(
+    total_steps,
+):
+    scheduler = one_cycle_scheduler(total_steps=total_steps, pct_start=1.0)
+    lrs = lrs_used(scheduler, total_steps - 1)
+    lrs.append(scheduler.get_last_lr()[0])
+    assert lrs == sorted(lrs) and lrs[-1] == pytest.approx(MAX_LR, rel=1e-12)
+    scheduler.optimizer.step()
+    with pytest.raises(ZeroDivisionError, match="float division by zero"):
+        scheduler.step()
+
+
+def test_the_safe_loop_survives_pct_start_1_0():
+    scheduler = one_cycle_scheduler(total_steps=80, pct_start=1.0)
+    for _ in range(80):
+        scheduler.optimizer.step()
+        if scheduler.last_epoch + 1 < scheduler.total_steps:
+            scheduler.step()
+    assert scheduler.get_last_lr()[0] == pytest.approx(MAX_LR, rel=1e-12)
+
+
+@pytest.mark.parametrize("total_steps", [10, 19, 21, 80, 100])
+def test_a_pct_start_0_05_warm_up_is_empty_only_below_one_step(total_steps):
+    lrs = lrs_used(one_cycle_scheduler(total_steps=total_steps, pct_start=0.05), total_steps)
+    warmup_end = 0.05 * total_steps - 1  # a, the last step of the warm-up
+    if warmup_end < 0:
+        assert lrs[0] > 0.9 * MAX_LR and lrs == sorted(lrs, reverse=True)
+    else:
+        assert lrs[0] == pytest.approx(MAX_LR / DIV_FACTOR, rel=1e-12)
+        rising = math.floor(warmup_end) + 1  # steps 0..floor(a) are on the warm-up ramp
+        assert lrs[:rising] == sorted(lrs[:rising])
+        assert lrs.index(max(lrs)) in (rising - 1, rising)
+
+
+@pytest.mark.parametrize(
+    "pct_start, total_steps", [(0.05, 20), (0.1, 10), (0.25, 4), (0.5, 2), (1.0, 1)]
+)
+def test_pct_start_times_total_steps_of_exactly_1_divides_by_zero_when_created(
+    pct_start, total_steps
+):
+    with pytest.raises(ZeroDivisionError, match="float division by zero"):
+        one_cycle_scheduler(total_steps=total_steps, pct_start=pct_start)
+
+
+def lr_left_by_the_total_steps_th_step(total_steps, three_phase=False):
+    """The linear cycle's LR after the total_steps-th scheduler.step(), without running it."""
+    scheduler = one_cycle_scheduler(
+        total_steps=total_steps, anneal_strategy="linear", three_phase=three_phase
+    )
+    scheduler.optimizer.step()
+    scheduler.last_epoch = total_steps - 1  # jump to the last step of the cycle
+    scheduler.step()
+    return scheduler.get_last_lr()[0]
+
+
+@pytest.mark.parametrize("total_steps", [80, 1000, 100_000, 357_142, 357_144, 1_000_000])
+def test_the_linear_overshoot_is_negative_only_for_annealing_shorter_than_d_f_minus_1(
+    total_steps,
+):
+    final = MAX_LR / DIV_FACTOR / FINAL_DIV_FACTOR
+    annealing_steps = total_steps - 1 - (PCT_START * total_steps - 1)
+    left = lr_left_by_the_total_steps_th_step(total_steps)
+    assert left == pytest.approx(final - (MAX_LR - final) / annealing_steps, rel=1e-6)
+    assert (left < 0) == (annealing_steps < DIV_FACTOR * FINAL_DIV_FACTOR - 1)

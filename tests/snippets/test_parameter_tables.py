@@ -472,6 +472,13 @@ EDGES = [
     Edge(
         "cosine-annealing-warm-restarts",
         "`T_0`",
+        "1",
+        warm_restarts(T_0=1, T_mult=2),  # restarts at steps 1, 3, 7
+        Accepted(lambda lrs: lrs[:4] == pytest.approx([0.1, 0.1, 0.05, 0.1]) and lrs[7] == 0.1),
+    ),
+    Edge(
+        "cosine-annealing-warm-restarts",
+        "`T_0`",
         "[2]",
         warm_restarts(T_0=[2]),
         Refused(TypeError, "'<=' not supported between instances of 'list' and 'int'"),
@@ -577,6 +584,20 @@ EDGES = [
     Edge(
         "reduce-lr-on-plateau",
         "`threshold`",
+        "-1",
+        plateau(threshold=-1, mode="max"),  # rel: the bound is -inf * 0, NaN, on every step
+        Accepted(lambda lrs: lrs[1:4] == pytest.approx([0.01, 0.001, 0.0001])),
+    ),
+    Edge(
+        "reduce-lr-on-plateau",
+        "`threshold`",
+        "1.0",
+        plateau(threshold=1.0),  # even the first metric is bad, so it cuts at once
+        Accepted(lambda lrs: lrs[1:4] == pytest.approx([0.01, 0.001, 0.0001])),
+    ),
+    Edge(
+        "reduce-lr-on-plateau",
+        "`threshold`",
         "[0.0001]",
         plateau(threshold=[0.0001]),
         FailsAtStep(TypeError, "unsupported operand type(s) for -: 'float' and 'list'", 1),
@@ -609,6 +630,13 @@ EDGES = [
         plateau(min_lr=[0.001, 0.01]),
         Refused(ValueError, "expected 1 min_lrs, got 2"),
     ),
+    Edge(
+        "reduce-lr-on-plateau",
+        "`min_lr`",
+        "[0.001]",
+        plateau(min_lr=[0.001]),
+        Accepted(lambda lrs: lrs[2:5] == pytest.approx([0.01, 0.001, 0.001])),
+    ),
     Edge("reduce-lr-on-plateau", "`min_lr`", "0.2", plateau(min_lr=0.2), Accepted(constant)),
     Edge(
         "reduce-lr-on-plateau",
@@ -617,7 +645,22 @@ EDGES = [
         plateau(eps=-1),
         Accepted(lambda lrs: lrs == lrs_of(plateau(eps=0))),
     ),
+    Edge(
+        "reduce-lr-on-plateau",
+        "`eps`",
+        "-1",
+        plateau(eps=-1, min_lr=0.2),  # the first cut raises the LR from 0.1 to min_lr
+        Accepted(lambda lrs: lrs[:2] == [0.1, 0.1] and lrs[2:] == [0.2] * (STEPS - 1)),
+    ),
     Edge("reduce-lr-on-plateau", "`eps`", "1", plateau(eps=1), Accepted(constant)),
+    Edge(
+        "reduce-lr-on-plateau",
+        "`eps`",
+        "1",
+        plateau(eps=1),  # from 10, the first cut lowers the LR by 9; from 1, by 0.9: skipped
+        Accepted(lambda lrs: lrs[:2] == [10, 10] and lrs[2:] == pytest.approx([1.0] * 8)),
+        optimizer=lambda: torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=10),
+    ),
     # LambdaLR and MultiplicativeLR
     Edge(
         "lambda-lr",
@@ -714,6 +757,20 @@ EDGES = [
         Accepted(lambda lrs: max(lrs) < 0.1),
     ),
     Edge("cyclic-lr", "`step_size_down`", "-1", cyclic(step_size_down=-1), Accepted(constant)),
+    Edge(
+        "cyclic-lr",
+        "`step_size_down`",
+        "-1",
+        cyclic(step_size_up=8, step_size_down=-1),  # cycles of 7 steps
+        Accepted(lambda lrs: lrs[7] == 0.01 and lrs[:7] == sorted(lrs[:7]) and max(lrs) < 0.1),
+    ),
+    Edge(
+        "cyclic-lr",
+        "`step_size_down`",
+        "-2",
+        cyclic(step_size_up=8, step_size_down=-2),  # cycles of 6 steps
+        Accepted(lambda lrs: lrs[6] == 0.01 and lrs[:6] == sorted(lrs[:6]) and max(lrs) < 0.1),
+    ),
     Edge(
         "cyclic-lr",
         "`step_size_down`",
@@ -824,9 +881,44 @@ EDGES = [
     Edge(
         "one-cycle-lr",
         "`pct_start`",
+        "0.0",
+        one_cycle(pct_start=0.0),
+        Accepted(lambda lrs: 0.09 < lrs[0] < 0.1 and lrs == sorted(lrs, reverse=True)),
+    ),
+    Edge(
+        "one-cycle-lr",
+        "`pct_start`",
+        "1.0",
+        one_cycle(pct_start=1.0),
+        Accepted(lambda lrs: lrs == sorted(lrs) and lrs[-1] == pytest.approx(0.1)),
+    ),
+    Edge(
+        "one-cycle-lr",
+        "`pct_start`",
+        "1.0",
+        one_cycle(pct_start=1.0),
+        FailsAtStep(ZeroDivisionError, "float division by zero", 10),  # total_steps=10
+    ),
+    Edge(
+        "one-cycle-lr",
+        "`pct_start`",
+        "0.1",
+        one_cycle(pct_start=0.1),  # 0.1 * 10 steps = 1
+        Refused(ZeroDivisionError, "float division by zero"),
+    ),
+    Edge(
+        "one-cycle-lr",
+        "`pct_start`",
         "0.05",
-        one_cycle(pct_start=0.05),
+        one_cycle(pct_start=0.05),  # 0.05 * 10 steps < 1: no warm-up
         Accepted(lambda lrs: lrs[0] > 0.09),
+    ),
+    Edge(
+        "one-cycle-lr",
+        "`pct_start`",
+        "0.05",
+        one_cycle(pct_start=0.05, total_steps=100),  # a warm-up to step 4
+        Accepted(lambda lrs: lrs[0] == pytest.approx(0.004) and lrs[4] == pytest.approx(0.1)),
     ),
     Edge(
         "one-cycle-lr",

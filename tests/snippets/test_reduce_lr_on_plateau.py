@@ -200,7 +200,7 @@ def test_get_last_lr_is_the_optimizer_lr(snippet):
     assert run.scheduler.get_last_lr() == [run.scheduler.optimizer.param_groups[0]["lr"]]
 
 
-def test_first_metric_always_counts_as_an_improvement():
+def test_a_finite_first_metric_counts_as_an_improvement():
     for mode in ("min", "max"):
         scheduler_lrs = drive([5.0], mode=mode, patience=0)
         assert scheduler_lrs == [0.1, 0.1]
@@ -371,3 +371,78 @@ def test_unchecked_arguments_are_accepted_and_do_this():
     assert drive(worsening, **{**baseline, "threshold": -0.1}) == [0.1] * 5
     # cooldown < 0: the same as cooldown=0.
     assert drive(worsening, **{**baseline, "cooldown": -3}) == drive(worsening, **baseline)
+
+
+def test_a_first_metric_equal_to_the_starting_best_is_bad():
+    assert drive([math.inf, 1.0], patience=0) == pytest.approx([0.1, 0.01, 0.01], rel=1e-12)
+    assert drive([-math.inf, 1.0], mode="max", patience=0) == pytest.approx(
+        [0.1, 0.01, 0.01], rel=1e-12
+    )
+    assert plateau_lrs([math.inf, 1.0], 0.1, patience=0) == drive([math.inf, 1.0], patience=0)
+
+
+@pytest.mark.parametrize("mode", ["min", "max"])
+def test_rel_threshold_counts_a_flat_negative_metric_as_improving_in_either_mode(mode):
+    flat = [-2.0] * 10
+    # min: -2 < -2 * (1 - 1e-4); max: -2 > -2 * (1 + 1e-4). Both "improve", nothing is cut.
+    assert drive(flat, mode=mode, patience=2) == [0.1] * 11
+    assert plateau_lrs(flat, 0.1, mode=mode, patience=2) == [0.1] * 11
+    assert changes(drive(flat, mode=mode, patience=2, threshold_mode="abs")) == [4, 7, 10]
+    assert drive(flat, mode=mode, patience=2, threshold_mode="abs")[-1] == pytest.approx(1e-4)
+
+
+@pytest.mark.parametrize("threshold_mode", ["rel", "abs"])
+@pytest.mark.parametrize("mode", ["min", "max"])
+@pytest.mark.parametrize("metric", [1.0, 0.0, -2.0])
+def test_threshold_minus_1_never_cuts_a_flat_metric_except_in_rel_mode(
+    mode, threshold_mode, metric
+):
+    lrs = drive([metric] * 4, mode=mode, threshold_mode=threshold_mode, threshold=-1, patience=0)
+    if threshold_mode == "rel" and mode == "max":  # the bound -inf * 0 is NaN: never better
+        assert lrs == pytest.approx([0.1, 0.01, 0.001, 0.0001, 0.00001], rel=1e-9)
+    elif threshold_mode == "rel" and metric <= 0:  # the first metric improves on +inf
+        assert lrs == pytest.approx([0.1, 0.1, 0.01, 0.001, 0.0001], rel=1e-9)
+    else:
+        assert lrs == [0.1] * 5
+
+
+@pytest.mark.parametrize("threshold", [1.0, 2.0])
+def test_rel_threshold_of_1_or_more_in_mode_min_never_sees_an_improvement(threshold):
+    falling = [1.0, 0.5, 0.25, 0.125, 0.0625, 0.03125]
+    lrs = drive(falling, threshold=threshold, patience=2)
+    # no metric is ever better, so a cut comes every patience + 1 = 3 steps
+    assert changes(lrs) == [3, 6]
+    assert changes(drive(falling, patience=2)) == []  # the default threshold sees the fall
+
+
+def test_negative_eps_turns_a_cut_into_a_raise_to_min_lr_above_the_lr():
+    flat = [1.0] * 3
+    assert drive(flat, patience=0, min_lr=0.2, eps=-1) == [0.1, 0.1, 0.2, 0.2]
+    assert drive(flat, patience=0, min_lr=0.2, eps=0) == [0.1, 0.1, 0.1, 0.1]
+    # min_lr above the LR by more than |eps|: left alone again
+    assert drive(flat, patience=0, min_lr=0.2, eps=-0.05) == [0.1, 0.1, 0.1, 0.1]
+    # min_lr at or below the LR: the same as eps=0
+    assert drive(flat * 3, patience=0, eps=-1) == drive(flat * 3, patience=0, eps=0)
+
+
+def test_eps_is_absolute_so_a_cut_bigger_than_eps_happens_from_a_large_lr():
+    flat = [1.0] * 4
+    assert drive(flat, lr=0.1, patience=0, eps=1) == [0.1] * 5
+    assert drive(flat, lr=10, patience=0, eps=1) == pytest.approx([10, 10, 1.0, 1.0, 1.0])
+
+
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
+def test_a_per_group_min_lr_list_breaks_when_a_group_is_added_later():
+    for min_lr in ([0.001], 0.001):
+        optimizer = dummy_optimizer(0.1)
+        scheduler = ReduceLROnPlateau(optimizer, patience=0, min_lr=min_lr)
+        optimizer.step()
+        scheduler.step(1.0)
+        optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 0.1})
+        optimizer.step()
+        if isinstance(min_lr, list):
+            with pytest.raises(RuntimeError, match="The number of param groups in the `optimizer`"):
+                scheduler.step(1.0)
+        else:
+            scheduler.step(1.0)
+            assert [group["lr"] for group in optimizer.param_groups] == pytest.approx([0.01, 0.01])
