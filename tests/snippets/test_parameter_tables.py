@@ -1008,6 +1008,31 @@ EDGES = [
     ),
     Edge(
         "sequential-lr",
+        "`schedulers`",
+        "[warmup, ChainedScheduler([...])]",
+        lambda o: L.SequentialLR(
+            o,
+            [
+                L.LinearLR(o, 0.5, total_iters=2),
+                L.ChainedScheduler([L.ExponentialLR(o, 0.9), L.ConstantLR(o, 0.5, total_iters=2)]),
+            ],
+            milestones=[2],
+        ),
+        FailsAtStep(NotImplementedError, "", 2),
+    ),
+    Edge(
+        "sequential-lr",
+        "`schedulers`",
+        "[warmup, SequentialLR(...)]",
+        lambda o: L.SequentialLR(
+            o,
+            [L.LinearLR(o, 0.5, total_iters=2), sequential()(o)],
+            milestones=[2],
+        ),
+        FailsAtStep(NotImplementedError, "", 2),
+    ),
+    Edge(
+        "sequential-lr",
         "`milestones`",
         "[]",
         sequential(milestones=()),
@@ -1051,6 +1076,13 @@ EDGES = [
         "[optimizer]",
         lambda o: L.ChainedScheduler([o]),
         Refused(AttributeError, "'SGD' object has no attribute 'optimizer'"),
+    ),
+    Edge(
+        "chained-scheduler",
+        "`schedulers`",
+        "[optimizer]",
+        lambda o: L.ChainedScheduler([o], optimizer=o),
+        Refused(TypeError, "ChainedScheduler at index 0 should have `optimizer` as its attribute."),
     ),
     Edge(
         "chained-scheduler",

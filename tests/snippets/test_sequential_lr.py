@@ -3,13 +3,18 @@
 import math
 
 import pytest
+import torch
 from schedules import dummy_optimizer, lrs_used, record_each_step
 from torch.optim.lr_scheduler import (
+    ChainedScheduler,
     ConstantLR,
     CosineAnnealingLR,
+    CosineAnnealingWarmRestarts,
+    CyclicLR,
     ExponentialLR,
     LinearLR,
     MultiplicativeLR,
+    OneCycleLR,
     ReduceLROnPlateau,
     SequentialLR,
     StepLR,
@@ -244,3 +249,65 @@ def test_t_max_counted_from_epoch_zero_leaves_the_lr_high_at_the_end():
         finals[t_max] = lrs[-1]
     assert finals[T_MAX] == pytest.approx(0.000201285, rel=1e-5)
     assert finals[EPOCHS] == pytest.approx(0.00544967, rel=1e-5)
+
+
+@pytest.mark.parametrize("nested", ["ChainedScheduler", "SequentialLR"])
+def test_a_nested_chained_or_sequential_child_is_accepted_then_fails_at_its_milestone(nested):
+    optimizer = dummy_optimizer(LR)
+    warmup = LinearLR(optimizer, start_factor=0.1, total_iters=3)
+    if nested == "ChainedScheduler":
+        inner = ChainedScheduler(
+            [ExponentialLR(optimizer, 0.9), ConstantLR(optimizer, factor=0.5, total_iters=2)]
+        )
+    else:
+        inner = SequentialLR(
+            optimizer, [ExponentialLR(optimizer, 0.9), StepLR(optimizer, 2)], milestones=[2]
+        )
+    scheduler = SequentialLR(optimizer, [warmup, inner], milestones=[3])
+    assert lrs_used(scheduler, 2) == pytest.approx([0.01, 0.04], rel=1e-12)
+    optimizer.step()
+    with pytest.raises(NotImplementedError):
+        scheduler.step()  # the milestone
+
+
+@pytest.mark.parametrize("later", ["CyclicLR", "CosineAnnealingWarmRestarts", "LambdaLR"])
+def test_a_later_cyclic_or_warm_restarts_child_runs_as_it_would_alone(later):
+    def build(optimizer):
+        if later == "CyclicLR":
+            return CyclicLR(optimizer, base_lr=0.01, max_lr=0.1, step_size_up=3)
+        if later == "CosineAnnealingWarmRestarts":
+            return CosineAnnealingWarmRestarts(optimizer, T_0=3, T_mult=2)
+        return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 0.9**step)
+
+    alone = lrs_used(build(dummy_optimizer(LR, momentum=0.5)), 12)
+    optimizer = dummy_optimizer(LR, momentum=0.5)
+    warmup = LinearLR(optimizer, start_factor=0.1, total_iters=4)
+    scheduler = SequentialLR(optimizer, [warmup, build(optimizer)], milestones=[4])
+    assert lrs_used(scheduler, 16)[4:] == pytest.approx(alone, rel=1e-12)
+
+
+def test_a_later_one_cycle_child_rewrites_initial_lr_so_the_warm_up_runs_from_it():
+    optimizer = dummy_optimizer(LR)
+    warmup = LinearLR(optimizer, start_factor=0.1, total_iters=3)
+    one_cycle = OneCycleLR(optimizer, max_lr=LR, total_steps=10, cycle_momentum=False)
+    scheduler = SequentialLR(optimizer, [warmup, one_cycle], milestones=[3])
+    assert optimizer.param_groups[0]["initial_lr"] == pytest.approx(LR / 25)  # div_factor
+    # the warm-up runs from 0.1 * 0.004 to 0.7 * 0.004, not from 0.1 * LR to 0.7 * LR
+    assert lrs_used(scheduler, 3) == pytest.approx([0.0004, 0.0016, 0.0028], rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "later, momentum",
+    [
+        (lambda o: CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=4), 0.9),
+        (lambda o: OneCycleLR(o, max_lr=0.1, total_steps=10), 0.95),
+        (lambda o: CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=4, cycle_momentum=False), 0),
+        (lambda o: OneCycleLR(o, max_lr=0.1, total_steps=10, cycle_momentum=False), 0),
+    ],
+)
+def test_a_later_cycling_child_sets_momentum_for_the_phases_before_it(later, momentum):
+    optimizer = dummy_optimizer(LR)  # plain SGD, momentum 0
+    warmup = LinearLR(optimizer, start_factor=0.1, total_iters=3)
+    scheduler = SequentialLR(optimizer, [warmup, later(optimizer)], milestones=[3])
+    used = record_each_step(scheduler, 3, lambda s: s.optimizer.param_groups[0]["momentum"])
+    assert used == [momentum] * 3

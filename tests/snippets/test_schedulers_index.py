@@ -1,0 +1,89 @@
+"""docs/schedulers/index.md: the overview's one-line summaries and its "Built from" column."""
+
+import re
+from pathlib import Path
+
+import pytest
+from schedules import dummy_optimizer, lrs_used
+from torch.optim import lr_scheduler as L
+
+ROOT = Path(__file__).resolve().parents[2]
+OVERVIEW = ROOT / "docs" / "schedulers" / "index.md"
+
+
+def modern_rows() -> list[tuple[str, set[str]]]:
+    """(page under docs/modern/, the scheduler names in its "Built from" cell) for each row."""
+    found = []
+    for line in OVERVIEW.read_text(encoding="utf-8").splitlines():
+        if line.startswith("| [") and "](../modern/" in line:
+            cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+            page = re.search(r"\(\.\./modern/([^)]+)\)", cells[0]).group(1)
+            found.append((page, set(re.findall(r"`(\w+)`", cells[2]))))
+    return found
+
+
+def test_the_overview_has_a_built_from_cell_for_each_modern_schedule():
+    assert len(modern_rows()) == 6
+
+
+@pytest.mark.parametrize("page, built_from", modern_rows(), ids=[p for p, _ in modern_rows()])
+def test_built_from_names_every_scheduler_the_modern_example_creates(page, built_from, snippet):
+    text = (ROOT / "docs" / "modern" / page).read_text(encoding="utf-8")
+    name = re.search(r'--8<-- "snippets/(\w+)\.py"', text).group(1)
+    scheduler = snippet(name).scheduler
+    assert type(scheduler) is L.SequentialLR
+    children = {type(child).__name__ for child in scheduler._schedulers}
+    assert "ConstantLR" in children  # the one-step zero before the warm-up
+    assert children <= built_from, f"{page}: {children - built_from} missing from Built from"
+    # names beyond the example's are the page's other variants, shown on the page itself
+    assert all(f"`{other}`" in text or f"{other}(" in text for other in built_from)
+
+
+def factor_of(build, steps):
+    """The LR a scheduler gives alone, as a multiple of the initial LR 1.0, at each step."""
+    return lrs_used(build(dummy_optimizer(1.0, momentum=0.9)), steps)
+
+
+# Children that only scale the LR they are handed, and some that set it outright.
+SCALING = {
+    "StepLR": lambda o: L.StepLR(o, step_size=2, gamma=0.5),
+    "MultiStepLR": lambda o: L.MultiStepLR(o, milestones=[1, 4], gamma=0.5),
+    "ConstantLR": lambda o: L.ConstantLR(o, factor=0.5, total_iters=3),
+    "LinearLR": lambda o: L.LinearLR(o, start_factor=0.2, total_iters=4),
+    "ExponentialLR": lambda o: L.ExponentialLR(o, gamma=0.7),
+    "PolynomialLR": lambda o: L.PolynomialLR(o, total_iters=6, power=2.0),
+    "MultiplicativeLR": lambda o: L.MultiplicativeLR(o, lambda step: 0.9),
+    "CosineAnnealingLR eta_min=0": lambda o: L.CosineAnnealingLR(o, T_max=6),
+}
+SETTING = {
+    "CosineAnnealingLR eta_min=0.1": lambda o: L.CosineAnnealingLR(o, T_max=6, eta_min=0.1),
+    "LambdaLR": lambda o: L.LambdaLR(o, lambda step: 0.9**step),
+    "CosineAnnealingWarmRestarts": lambda o: L.CosineAnnealingWarmRestarts(o, T_0=3),
+    "CyclicLR": lambda o: L.CyclicLR(o, base_lr=0.1, max_lr=1.0, step_size_up=3),
+    "OneCycleLR": lambda o: L.OneCycleLR(o, max_lr=1.0, total_steps=7),
+}
+
+
+@pytest.mark.parametrize("name", [*SCALING, *SETTING])
+def test_chained_factors_multiply_when_every_child_only_scales_the_lr_it_is_handed(name):
+    steps = 6
+    child = {**SCALING, **SETTING}[name]
+    decay = SCALING["ExponentialLR"]
+    optimizer = dummy_optimizer(1.0, momentum=0.9)
+    chain = L.ChainedScheduler([child(optimizer), decay(optimizer)])
+    chained = lrs_used(chain, steps)
+    product = [a * b for a, b in zip(factor_of(child, steps), factor_of(decay, steps))]
+    if name in SCALING:
+        assert chained == pytest.approx(product, rel=1e-9)
+    else:
+        assert chained != pytest.approx(product, rel=1e-6)
+
+
+def test_linear_lr_refuses_a_start_factor_of_0_so_a_one_step_constant_lr_gives_the_zero():
+    with pytest.raises(ValueError, match="Starting multiplicative factor expected to be greater"):
+        L.LinearLR(dummy_optimizer(0.1), start_factor=0.0)
+    optimizer = dummy_optimizer(0.1)
+    zero = L.ConstantLR(optimizer, factor=0.0, total_iters=1)
+    warmup = L.LinearLR(optimizer, start_factor=1 / 4, total_iters=3)
+    scheduler = L.SequentialLR(optimizer, [zero, warmup], milestones=[1])
+    assert lrs_used(scheduler, 5) == pytest.approx([0.0, 0.025, 0.05, 0.075, 0.1], rel=1e-12)
