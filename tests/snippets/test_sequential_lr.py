@@ -311,3 +311,19 @@ def test_a_later_cycling_child_sets_momentum_for_the_phases_before_it(later, mom
     scheduler = SequentialLR(optimizer, [warmup, later(optimizer)], milestones=[3])
     used = record_each_step(scheduler, 3, lambda s: s.optimizer.param_groups[0]["momentum"])
     assert used == [momentum] * 3
+
+
+@pytest.mark.parametrize("cyclic_first", [True, False])
+def test_a_cyclic_child_created_first_sets_initial_lr_for_the_phases_after_it(cyclic_first):
+    optimizer = dummy_optimizer(LR)
+    if cyclic_first:
+        cyclic = CyclicLR(optimizer, base_lr=0.01, max_lr=0.05, step_size_up=2)
+        decay = ExponentialLR(optimizer, gamma=0.5)
+    else:
+        decay = ExponentialLR(optimizer, gamma=0.5)
+        cyclic = CyclicLR(optimizer, base_lr=0.01, max_lr=0.05, step_size_up=2)
+    scheduler = SequentialLR(optimizer, [cyclic, decay], milestones=[3])
+    start = 0.01 if cyclic_first else LR  # initial_lr: the CyclicLR's base_lr, or the lr
+    assert optimizer.param_groups[0]["initial_lr"] == start
+    expected = [0.01, 0.03, 0.05, start, start / 2, start / 4]
+    assert lrs_used(scheduler, 6) == pytest.approx(expected, rel=1e-12)
