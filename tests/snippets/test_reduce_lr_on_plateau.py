@@ -440,9 +440,11 @@ def test_a_per_group_min_lr_list_breaks_when_a_group_is_added_later():
         scheduler.step(1.0)
         optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 0.1})
         optimizer.step()
+        scheduler.step(0.5)  # an improvement: no cut, no error yet
+        optimizer.step()
         if isinstance(min_lr, list):
             with pytest.raises(RuntimeError, match="The number of param groups in the `optimizer`"):
-                scheduler.step(1.0)
+                scheduler.step(0.5)  # the next cut
         else:
-            scheduler.step(1.0)
+            scheduler.step(0.5)
             assert [group["lr"] for group in optimizer.param_groups] == pytest.approx([0.01, 0.01])
