@@ -87,3 +87,14 @@ def test_linear_lr_refuses_a_start_factor_of_0_so_a_one_step_constant_lr_gives_t
     warmup = L.LinearLR(optimizer, start_factor=1 / 4, total_iters=3)
     scheduler = L.SequentialLR(optimizer, [zero, warmup], milestones=[1])
     assert lrs_used(scheduler, 5) == pytest.approx([0.0, 0.025, 0.05, 0.075, 0.1], rel=1e-12)
+
+
+def test_cosine_with_eta_min_0_stops_multiplying_past_t_max():
+    steps = 8  # T_max=4: steps 5 to 7 climb back up, by a term computed from the initial LR
+    cosine = lambda o: L.CosineAnnealingLR(o, T_max=4)  # noqa: E731
+    decay = SCALING["ExponentialLR"]
+    optimizer = dummy_optimizer(1.0, momentum=0.9)
+    chained = lrs_used(L.ChainedScheduler([cosine(optimizer), decay(optimizer)]), steps)
+    product = [a * b for a, b in zip(factor_of(cosine, steps), factor_of(decay, steps))]
+    assert chained[:5] == pytest.approx(product[:5], rel=1e-9, abs=1e-15)
+    assert all(chained[t] > 1.5 * product[t] for t in (5, 6, 7))
