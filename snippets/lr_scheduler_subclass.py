@@ -10,6 +10,8 @@ class WarmupInverseSqrtLR(LRScheduler):
     """Linear warm-up to the optimizer's lr over warmup_steps, then decay as 1/sqrt(step)."""
 
     def __init__(self, optimizer, warmup_steps, last_epoch=-1):
+        if not isinstance(warmup_steps, int):  # a float would shift the peak between steps
+            raise TypeError(f"warmup_steps must be an int, got {type(warmup_steps).__name__}")
         if warmup_steps < 1:
             raise ValueError(f"warmup_steps must be at least 1, got {warmup_steps}")
         self.warmup_steps = warmup_steps  # before super().__init__(), which calls get_lr()

@@ -1,7 +1,12 @@
 """snippets/lr_scheduler_subclass.py: a custom LRScheduler, linear warm-up then 1/sqrt(step)."""
 
+import io
 import math
+import pickle
+import re
+from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from schedules import dummy_optimizer, lrs_used, record_each_step
@@ -154,6 +159,9 @@ def test_invalid_arguments_and_their_messages(scheduler_class):
     with pytest.raises(ValueError) as raised:
         scheduler_class(adam(0.01), warmup_steps=0)
     assert str(raised.value) == "warmup_steps must be at least 1, got 0"
+    with pytest.raises(TypeError) as raised:
+        scheduler_class(adam(0.01), warmup_steps=2.5)
+    assert str(raised.value) == "warmup_steps must be an int, got float"
     with pytest.raises(KeyError) as raised:
         scheduler_class(adam(0.01), warmup_steps=4, last_epoch=10)
     assert raised.value.args[0] == (
@@ -211,3 +219,38 @@ def test_get_lr_must_return_one_value_per_group():
         HalfFirstGroupLR(adam(0.01, 0.1))
     assert str(raised.value) == "zip() argument 2 is shorter than argument 1"
     assert HalfFirstGroupLR(adam(0.01)).get_last_lr() == [0.005]  # fine with one group
+
+
+def test_warmup_steps_must_be_an_int_so_a_fractional_or_numpy_value_is_refused(scheduler_class):
+    # Without the check, 2.5 is accepted and moves the peak between two steps.
+    for value, name in [(2.5, "float"), (np.int64(16), "int64")]:
+        with pytest.raises(TypeError) as raised:
+            scheduler_class(adam(0.01), warmup_steps=value)
+        assert str(raised.value) == f"warmup_steps must be an int, got {name}"
+
+
+def torch_load_roundtrip(state: dict) -> dict:
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    buffer.seek(0)
+    return torch.load(buffer)  # the default, weights_only=True
+
+
+def test_an_int_attribute_loads_with_torch_load_but_a_numpy_integer_does_not(scheduler_class):
+    # The page's reason to keep own attributes to plain types: torch.load's default refuses
+    # a NumPy scalar, even though torch.save stores it without a word.
+    scheduler = scheduler_class(adam(0.01), warmup_steps=16)
+    assert torch_load_roundtrip(scheduler.state_dict())["warmup_steps"] == 16
+    scheduler.warmup_steps = np.int64(16)  # as if the class had not checked its type
+    with pytest.raises(pickle.UnpicklingError, match="^Weights only load failed"):
+        torch_load_roundtrip(scheduler.state_dict())
+
+
+def test_the_caption_names_the_batch_where_the_recorded_lr_peaks(snippet):
+    # The figure's x axis counts batches from 0, like the recorded lrs.
+    run = snippet("lr_scheduler_subclass")
+    page = Path(__file__).resolve().parents[2] / "docs" / "schedulers" / "lr-scheduler.md"
+    caption = re.search(r"!\[WarmupInverseSqrtLR[^\]]*\]", page.read_text(encoding="utf-8"))
+    peak_batch = int(re.search(r"rise to 0\.01 at batch (\d+)", caption.group()).group(1))
+    assert run.lrs.index(max(run.lrs)) == peak_batch == WARMUP_STEPS - 1
+    assert max(run.lrs) == pytest.approx(0.01, rel=1e-12)
