@@ -1,8 +1,14 @@
 """snippets/lambda_lr.py: the LR is the initial lr times lr_lambda(step)."""
 
+import functools
+import io
+import pickle
+
+import numpy as np
 import pytest
+import torch
 from schedules import dummy_optimizer, record_each_step
-from torch.optim.lr_scheduler import LambdaLR
+from torch.optim.lr_scheduler import LambdaLR, LinearLR
 
 BASE_LR = 0.1
 EPOCHS = 40
@@ -167,3 +173,93 @@ def test_load_state_dict_keeps_the_resuming_codes_function():
     resumed = LambdaLR(dummy_optimizer(0.1), different)
     resumed.load_state_dict(saved)
     assert resumed.lr_lambdas == [different]
+
+
+def test_base_lr_is_the_initial_lr_left_by_an_earlier_scheduler():
+    optimizer = dummy_optimizer(0.1)
+    LinearLR(optimizer, start_factor=0.1, total_iters=5)
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.01, rel=1e-12)
+    scheduler = LambdaLR(optimizer, lambda epoch: 1.0)
+    assert scheduler.base_lrs == [0.1]
+    assert optimizer.param_groups[0]["lr"] == 0.1
+
+
+def test_base_lr_is_the_initial_lr_restored_with_the_optimizer_state():
+    original = dummy_optimizer(0.1)
+    LambdaLR(original, lambda epoch: 1.0)
+    optimizer = dummy_optimizer(0.5)
+    optimizer.load_state_dict(original.state_dict())
+    assert LambdaLR(optimizer, lambda epoch: 1.0).base_lrs == [0.1]
+
+
+def test_an_lr_lowered_by_hand_is_overwritten_with_the_old_initial_lr():
+    optimizer = dummy_optimizer(0.1)
+    LambdaLR(optimizer, lambda epoch: 1.0)
+    optimizer.param_groups[0]["lr"] = 0.02
+    scheduler = LambdaLR(optimizer, lambda epoch: 1.0)
+    assert (scheduler.base_lrs, optimizer.param_groups[0]["lr"]) == ([0.1], 0.1)
+
+
+def test_setting_initial_lr_too_starts_a_new_lambda_lr_from_it():
+    optimizer = dummy_optimizer(0.1)
+    LambdaLR(optimizer, lambda epoch: 1.0)
+    optimizer.param_groups[0]["lr"] = optimizer.param_groups[0]["initial_lr"] = 0.02
+    scheduler = LambdaLR(optimizer, lambda epoch: 0.5)
+    assert (scheduler.base_lrs, optimizer.param_groups[0]["lr"]) == ([0.02], 0.01)
+
+
+def warmup(epoch, warmup_epochs):
+    return min(1.0, (epoch + 1) / warmup_epochs)
+
+
+class Settings:
+    def __init__(self, warmup_epochs):
+        self.warmup_epochs = warmup_epochs
+
+    def factor(self, epoch):
+        return min(1.0, (epoch + 1) / self.warmup_epochs)
+
+
+@pytest.mark.parametrize(
+    "lr_lambda",
+    [functools.partial(warmup, warmup_epochs=5), Settings(5).factor],
+    ids=["partial", "bound method"],
+)
+def test_a_partial_or_a_bound_method_is_saved_as_an_empty_dict(lr_lambda):
+    assert LambdaLR(dummy_optimizer(0.1), lr_lambda).state_dict()["lr_lambdas"] == [{}]
+
+
+def test_loading_keeps_the_resuming_codes_partial_settings():
+    saved = LambdaLR(dummy_optimizer(0.1), functools.partial(warmup, warmup_epochs=5))
+    resumed = LambdaLR(dummy_optimizer(0.1), functools.partial(warmup, warmup_epochs=10))
+    resumed.load_state_dict(saved.state_dict())
+    assert resumed.lr_lambdas[0].keywords == {"warmup_epochs": 10}
+    resumed.optimizer.step()
+    resumed.step()  # last_epoch 1: 2/10 of the lr with the resuming code's 10, not 2/5
+    assert resumed.get_last_lr() == [pytest.approx(0.02, rel=1e-12)]
+
+
+def test_hugging_face_warmup_schedules_are_lambda_lr_on_a_partial_saved_as_empty():
+    from transformers import get_linear_schedule_with_warmup  # pinned; imported here, slow
+
+    scheduler = get_linear_schedule_with_warmup(dummy_optimizer(0.1), 5, 40)
+    assert isinstance(scheduler, LambdaLR)
+    assert isinstance(scheduler.lr_lambdas[0], functools.partial)
+    assert scheduler.state_dict()["lr_lambdas"] == [{}]
+
+
+def torch_load_roundtrip(state: dict) -> dict:
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    buffer.seek(0)
+    return torch.load(buffer)  # the default, weights_only=True
+
+
+def test_callable_object_attributes_must_be_types_torch_load_reads_by_default():
+    loaded = torch_load_roundtrip(LambdaLR(dummy_optimizer(0.1), WarmupFactor(5)).state_dict())
+    assert loaded["lr_lambdas"] == [{"warmup_epochs": 5}]
+    numpy_state = LambdaLR(dummy_optimizer(0.1), WarmupFactor(np.int64(5))).state_dict()
+    with pytest.raises(pickle.UnpicklingError, match="^Weights only load failed"):
+        torch_load_roundtrip(numpy_state)
+    converted = LambdaLR(dummy_optimizer(0.1), WarmupFactor(int(np.int64(5)))).state_dict()
+    assert torch_load_roundtrip(converted)["lr_lambdas"] == [{"warmup_epochs": 5}]
