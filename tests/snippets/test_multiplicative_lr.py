@@ -1,8 +1,16 @@
 """snippets/multiplicative_lr.py: each step multiplies the current LR by lr_lambda(step)."""
 
+import functools
+
 import pytest
 from schedules import dummy_optimizer, lrs_used, record_each_step
-from torch.optim.lr_scheduler import LambdaLR, MultiplicativeLR
+from torch.optim.lr_scheduler import (
+    ConstantLR,
+    LambdaLR,
+    LinearLR,
+    MultiplicativeLR,
+    SequentialLR,
+)
 
 BASE_LR = 0.1
 EPOCHS = 40
@@ -49,7 +57,7 @@ def test_one_step_per_epoch(snippet):
     assert run.scheduler.last_epoch == EPOCHS
 
 
-def test_creating_the_scheduler_leaves_the_lr_and_never_calls_lambda_zero():
+def test_stepped_alone_creating_leaves_the_lr_and_lambda_zero_is_not_called():
     calls = []
     optimizer = dummy_optimizer(0.1)
     scheduler = MultiplicativeLR(optimizer, lambda step: calls.append(step) or 0.5)
@@ -149,3 +157,43 @@ def test_resuming_with_the_optimizer_state_continues_the_schedule():
     resumed.load_state_dict(scheduler.state_dict())
     lrs_used(resumed, 1)
     assert resumed.get_last_lr() == [0.00625]
+
+
+def halve_at_zero(calls: list):
+    return lambda epoch: calls.append(epoch) or (0.5 if epoch == 0 else 1.0)
+
+
+def test_sequential_lr_hand_over_multiplies_by_lambda_zero():
+    calls = []
+    optimizer = dummy_optimizer(0.1)
+    hold = ConstantLR(optimizer, factor=1.0, total_iters=2)
+    multiplicative = MultiplicativeLR(optimizer, halve_at_zero(calls))
+    scheduler = SequentialLR(optimizer, [hold, multiplicative], milestones=[2])
+    assert lrs_used(scheduler, 5) == [0.1, 0.1, 0.05, 0.05, 0.05]
+    assert calls == [0, 1, 2, 3]
+
+
+def test_deprecated_step_zero_multiplies_by_lambda_zero():
+    calls = []
+    optimizer = dummy_optimizer(0.1)
+    scheduler = MultiplicativeLR(optimizer, halve_at_zero(calls))
+    optimizer.step()
+    with pytest.warns(UserWarning, match="epoch parameter in `scheduler.step\\(\\)`"):
+        scheduler.step(0)
+    assert (calls, scheduler.get_last_lr()) == ([0], [0.05])
+
+
+def test_eta_zero_is_the_groups_lr_when_created_not_its_initial_lr():
+    optimizer = dummy_optimizer(0.1)
+    LinearLR(optimizer, start_factor=0.1, total_iters=5)
+    scheduler = MultiplicativeLR(optimizer, lambda epoch: 0.5)
+    assert scheduler.base_lrs == [0.1]  # initial_lr, left by LinearLR
+    assert lrs_used(scheduler, 2) == pytest.approx([0.01, 0.005], rel=1e-12)
+
+
+def test_a_partial_is_saved_as_an_empty_dict():
+    def decay(epoch, gamma):
+        return gamma
+
+    scheduler = MultiplicativeLR(dummy_optimizer(0.1), functools.partial(decay, gamma=0.9))
+    assert scheduler.state_dict()["lr_lambdas"] == [{}]
