@@ -68,8 +68,29 @@ def test_milestones_need_not_be_sorted():
     )
 
 
-def test_a_negative_milestone_is_never_reached():
+def test_step_never_reaches_a_negative_or_fractional_milestone():
     assert drive([-1, 5], 0.5, 8) == drive([5], 0.5, 8)
+    assert drive([2.5, 5], 0.5, 8) == drive([5], 0.5, 8)
+
+
+def test_sequential_lr_hand_over_applies_a_negative_milestone():
+    # The page's block: SequentialLR evaluates the closed form at 0 when it hands over.
+    optimizer = dummy_optimizer(BASE_LR)
+    L = torch.optim.lr_scheduler
+    hold = L.ConstantLR(optimizer, factor=1.0, total_iters=3)
+    decay = L.MultiStepLR(optimizer, milestones=[-1, 5], gamma=0.5)
+    scheduler = L.SequentialLR(optimizer, [hold, decay], milestones=[3])
+    assert lrs_used(scheduler, 10) == [0.1] * 3 + [0.05] * 5 + [0.025] * 2
+
+
+@pytest.mark.parametrize("milestones", [[-1, 5], [2.5, 5]])
+def test_step_with_epoch_counts_every_milestone_up_to_it(milestones):
+    optimizer = dummy_optimizer(BASE_LR)
+    scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones, gamma=0.5)
+    optimizer.step()
+    with pytest.warns(UserWarning, match="epoch parameter in `scheduler.step\\(\\)`"):
+        scheduler.step(3)
+    assert scheduler.get_last_lr() == [0.05]
 
 
 def test_milestone_zero_decays_before_the_first_epoch():

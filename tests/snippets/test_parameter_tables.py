@@ -95,6 +95,16 @@ def multi_step_lr(**kw):
     return lambda o: L.MultiStepLR(o, **{"milestones": [2], "gamma": 0.5, **kw})
 
 
+def multi_step_lr_handed_over_at_3(**kw):
+    """MultiStepLR behind a SequentialLR hand-over at step 3 (ConstantLR(factor=1) before it)."""
+
+    def build(o):
+        hold = L.ConstantLR(o, factor=1.0, total_iters=3)
+        return L.SequentialLR(o, [hold, multi_step_lr(**kw)(o)], milestones=[3])
+
+    return build
+
+
 def constant_lr(**kw):
     return lambda o: L.ConstantLR(o, **{"factor": 0.5, "total_iters": 2, **kw})
 
@@ -208,13 +218,25 @@ EDGES = [
         Accepted(lambda lrs: lrs[0] == 0.05),
     ),
     Edge(
-        "multi-step-lr", "`milestones`", "[-1]", multi_step_lr(milestones=[-1]), Accepted(constant)
+        "multi-step-lr",
+        "`milestones`",
+        "[-1]",
+        multi_step_lr(milestones=[-1]),
+        # Never reached by step(); a SequentialLR hand-over applies it (the row says both).
+        Accepted(
+            lambda lrs: (
+                constant(lrs)
+                and lrs_of(multi_step_lr_handed_over_at_3(milestones=[-1]))[2:5]
+                == [0.1, 0.05, 0.05]
+            )
+        ),
     ),
     Edge(
         "multi-step-lr",
         "`milestones`",
         "[2.5]",
         multi_step_lr(milestones=[2.5]),
+        # step(epoch), which counts it, warns; tests/snippets/test_multi_step_lr.py checks it.
         Accepted(constant),
     ),
     Edge(
