@@ -122,3 +122,13 @@ def test_total_iters_of_one_or_more_ramps_to_end_factor(total_iters):
     assert drive(6, start_factor=0.25, total_iters=total_iters) == pytest.approx(
         expected, rel=1e-12, abs=0
     )
+
+
+def test_a_fractional_total_iters_stops_the_recursion_short_of_the_formula():
+    # The page's third exception: torch stops at floor(T) = 2, the formula reaches e at T.
+    lrs = drive(5, start_factor=0.25, total_iters=2.5)
+    formula = [linear_lr(BASE_LR, 0.25, 1.0, 2.5, epoch) for epoch in range(5)]
+    assert lrs[:3] == pytest.approx(formula[:3], rel=1e-12, abs=0)
+    assert lrs[3:] == [lrs[2]] * 2
+    assert lrs[2] == pytest.approx(0.085, rel=1e-12)
+    assert formula[3:] == [pytest.approx(BASE_LR, rel=1e-12)] * 2

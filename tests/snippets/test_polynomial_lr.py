@@ -102,3 +102,18 @@ def test_a_negative_power_fails_at_the_total_iters_th_step():
     with pytest.raises(ZeroDivisionError) as raised:
         scheduler.step()
     assert str(raised.value) == "0.0 cannot be raised to a negative power"
+
+
+@pytest.mark.parametrize("total_iters", [0.5, 2.5, 7.25])
+def test_closed_form_and_recursion_part_for_a_fractional_total_iters(total_iters):
+    floor = int(total_iters)
+    lrs = drive(floor + 4, total_iters=total_iters, power=2.0)
+    closed_form = [polynomial_lr(BASE_LR, total_iters, 2.0, t) for t in range(floor + 4)]
+    assert lrs[: floor + 1] == pytest.approx(closed_form[: floor + 1], rel=1e-12, abs=0)
+    assert lrs[floor + 1 :] == [lrs[floor]] * 3 and lrs[floor] > 0  # above zero for good
+    assert closed_form[floor + 1 :] == [0.0] * 3
+
+
+@pytest.mark.parametrize("total_iters", [0, -1])
+def test_closed_form_and_recursion_part_for_total_iters_below_one(total_iters):
+    assert drive(4, total_iters=total_iters) == [BASE_LR] * 4

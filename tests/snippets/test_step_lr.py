@@ -1,7 +1,10 @@
 """snippets/step_lr.py: the LR is multiplied by gamma every step_size epochs."""
 
+import math
+
 import pytest
 import torch
+from schedules import dummy_optimizer, lrs_used
 
 
 def step_lr(base_lr: float, gamma: float, step_size: int, epoch: int) -> float:
@@ -23,3 +26,36 @@ def test_one_step_per_epoch_covering_four_stairs(snippet):
     assert len(run.lrs) == run.epochs
     assert sorted(set(run.lrs), reverse=True) == pytest.approx([0.1, 0.05, 0.025, 0.0125])
     assert run.scheduler.last_epoch == run.epochs  # scheduler.step() once per epoch
+
+
+def drive(steps: int, base_lr: float = 0.1, **kwargs) -> list[float]:
+    scheduler = torch.optim.lr_scheduler.StepLR(dummy_optimizer(base_lr), **kwargs)
+    return lrs_used(scheduler, steps)
+
+
+def test_recursion_gives_the_formulas_values_up_to_rounding():
+    differ = 0
+    for base_lr in (0.1, 0.01, 0.3, 1e-3, 3e-4, 0.05):
+        for gamma in (0.1, 0.5, 0.3, 0.9, 0.2, 0.7):
+            for step_size in (1, 3):
+                lrs = drive(31, base_lr, step_size=step_size, gamma=gamma)
+                formula = [step_lr(base_lr, gamma, step_size, t) for t in range(31)]
+                assert lrs == pytest.approx(formula, rel=1e-13, abs=0)
+                differ += sum(lr != value for lr, value in zip(lrs, formula))
+    assert differ > 0  # "up to rounding": some last digits do differ
+
+
+def test_a_fractional_step_size_decays_only_at_its_whole_multiples():
+    lrs = drive(11, step_size=2.5, gamma=0.5)
+    assert lrs == [0.1] * 5 + [0.05] * 5 + [0.025]  # t = 5 and 10
+    formula = [step_lr(0.1, 0.5, 2.5, t) for t in range(11)]
+    exponents = [round(math.log(lr / 0.1, 0.5)) for lr in formula]
+    assert [t for t in range(1, 11) if exponents[t] > exponents[t - 1]] == [3, 5, 8, 10]
+
+
+def test_a_negative_step_size_decays_at_every_step_while_the_formula_grows():
+    lrs = drive(5, step_size=-1, gamma=0.5)
+    assert lrs == pytest.approx([0.1 * 0.5**t for t in range(5)], rel=1e-12)
+    assert [step_lr(0.1, 0.5, -1, t) for t in range(5)] == pytest.approx(
+        [0.1 * 2.0**t for t in range(5)], rel=1e-12
+    )
