@@ -1,5 +1,7 @@
 """snippets/constant_lr.py: factor * lr for the first total_iters epochs, then the base lr."""
 
+import math
+
 import pytest
 import torch
 from schedules import dummy_optimizer, lrs_used
@@ -14,8 +16,8 @@ def constant_lr(base_lr: float, factor: float, total_iters: int, epoch: int) -> 
     return base_lr * factor if epoch < total_iters else base_lr
 
 
-def drive(steps: int, **kwargs) -> list[float]:
-    scheduler = torch.optim.lr_scheduler.ConstantLR(dummy_optimizer(BASE_LR), **kwargs)
+def drive(steps: int, base_lr: float = BASE_LR, **kwargs) -> list[float]:
+    scheduler = torch.optim.lr_scheduler.ConstantLR(dummy_optimizer(base_lr), **kwargs)
     return lrs_used(scheduler, steps)
 
 
@@ -78,3 +80,15 @@ def test_factor_zero_is_accepted_but_the_total_iters_th_step_fails():
 @pytest.mark.parametrize("total_iters", [0, -1, 2.5])
 def test_factor_stays_forever_unless_total_iters_is_a_positive_integer(total_iters):
     assert drive(6, factor=0.5, total_iters=total_iters) == pytest.approx([0.05] * 6, rel=1e-12)
+
+
+def test_the_jump_back_returns_to_the_lr_only_up_to_rounding():
+    # Two multiplications, by f and by 1/f: at most one unit in the last place off.
+    off = []
+    for base_lr in (0.1, 0.01, 0.3, 1e-3, 3e-4, 0.05, 1.0, 2e-5):
+        for factor in (1 / 3, 0.1, 0.3, 0.7, 0.25, 0.5, 0.9, 0.05):
+            restored = drive(4, base_lr, factor=factor, total_iters=2)[3]
+            assert abs(restored - base_lr) <= math.ulp(base_lr)
+            off += [(base_lr, factor)] if restored != base_lr else []
+    assert (0.01, 1 / 3) in off  # the default factor, named on the page
+    assert drive(4, 0.1, factor=0.7, total_iters=2)[3] == 0.09999999999999999

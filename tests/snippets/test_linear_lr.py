@@ -132,3 +132,22 @@ def test_a_fractional_total_iters_stops_the_recursion_short_of_the_formula():
     assert lrs[3:] == [lrs[2]] * 2
     assert lrs[2] == pytest.approx(0.085, rel=1e-12)
     assert formula[3:] == [pytest.approx(BASE_LR, rel=1e-12)] * 2
+
+
+def test_lr_never_exceeds_the_optimizers_lr_except_by_rounding():
+    above = 0
+    for base_lr in (0.1, 0.01, 0.3, 1e-3, 3e-4, 0.05, 1.0, 2e-5):
+        for start in (0.1, 1 / 3, 0.01, 0.25, 0.05, 0.5, 1.0):
+            for end in (1.0, 0.5):
+                for total_iters in (1, 3, 10, 40, 100):
+                    lrs = drive(
+                        total_iters + 2,
+                        base_lr,
+                        start_factor=start,
+                        end_factor=end,
+                        total_iters=total_iters,
+                    )
+                    assert max(lrs) <= base_lr * (1 + 1e-14)
+                    above += max(lrs) > base_lr
+    assert above > 0  # "except by rounding": it does happen
+    assert drive(41, 0.0003, start_factor=0.05, total_iters=40)[40] == 0.0003000000000000001
