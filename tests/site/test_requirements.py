@@ -31,6 +31,7 @@ DISTRIBUTIONS = {
     "pytorch_lightning": "pytorch-lightning",
     "lightning_fabric": "pytorch-lightning",  # shipped inside the pytorch-lightning wheel
     "transformers": "transformers",
+    "numpy": "matplotlib",  # a required dependency of matplotlib (numpy>=1.25), not pinned
 }
 
 
