@@ -263,3 +263,31 @@ def test_callable_object_attributes_must_be_types_torch_load_reads_by_default():
         torch_load_roundtrip(numpy_state)
     converted = LambdaLR(dummy_optimizer(0.1), WarmupFactor(int(np.int64(5)))).state_dict()
     assert torch_load_roundtrip(converted)["lr_lambdas"] == [{"warmup_epochs": 5}]
+
+
+def test_one_cycle_and_cyclic_lr_set_the_initial_lr_a_later_lambda_lr_starts_from():
+    """lambda-lr.md: OneCycleLR always writes max_lr / div_factor, CyclicLR its base_lr,
+    ReduceLROnPlateau none."""
+    from torch.optim.lr_scheduler import CyclicLR, OneCycleLR, ReduceLROnPlateau
+
+    optimizer = dummy_optimizer(0.1, momentum=0.9)
+    LinearLR(optimizer, start_factor=0.5, total_iters=3)  # writes initial_lr 0.1
+    OneCycleLR(optimizer, max_lr=1.0, total_steps=10)  # overwrites it
+    assert LambdaLR(optimizer, lambda t: 1.0).base_lrs == [1.0 / 25]
+    optimizer = dummy_optimizer(0.1, momentum=0.9)
+    CyclicLR(optimizer, base_lr=0.001, max_lr=0.1)
+    assert LambdaLR(optimizer, lambda t: 1.0).base_lrs == [0.001]
+    optimizer = dummy_optimizer(0.1)
+    ReduceLROnPlateau(optimizer)
+    assert "initial_lr" not in optimizer.param_groups[0]
+
+
+def test_a_callable_without_a_dict_makes_state_dict_raise():
+    """lambda-lr.md and multiplicative-lr.md: math.exp (a builtin) has no __dict__."""
+    import math
+
+    from torch.optim.lr_scheduler import MultiplicativeLR
+
+    for scheduler in (LambdaLR, MultiplicativeLR):
+        with pytest.raises(AttributeError, match="has no attribute '__dict__'"):
+            scheduler(dummy_optimizer(0.1), math.exp).state_dict()

@@ -83,6 +83,16 @@ def test_sequential_lr_hand_over_applies_a_negative_milestone():
     assert lrs_used(scheduler, 10) == [0.1] * 3 + [0.05] * 5 + [0.025] * 2
 
 
+def test_sequential_lr_hand_over_never_counts_a_fractional_milestone():
+    # The hand-over evaluates the closed form at 0 only; step() then never meets 2.5.
+    optimizer = dummy_optimizer(BASE_LR)
+    L = torch.optim.lr_scheduler
+    hold = L.ConstantLR(optimizer, factor=1.0, total_iters=3)
+    decay = L.MultiStepLR(optimizer, milestones=[2.5, 5], gamma=0.5)
+    scheduler = L.SequentialLR(optimizer, [hold, decay], milestones=[3])
+    assert lrs_used(scheduler, 10) == [0.1] * 8 + [0.05] * 2
+
+
 @pytest.mark.parametrize("milestones", [[-1, 5], [2.5, 5]])
 def test_step_with_epoch_counts_every_milestone_up_to_it(milestones):
     optimizer = dummy_optimizer(BASE_LR)

@@ -59,3 +59,24 @@ def test_a_negative_step_size_decays_at_every_step_while_the_formula_grows():
     assert [step_lr(0.1, 0.5, -1, t) for t in range(5)] == pytest.approx(
         [0.1 * 2.0**t for t in range(5)], rel=1e-12
     )
+
+
+def decay_steps(step_size, steps: int = 10) -> list[int]:
+    optimizer = dummy_optimizer(0.1)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=step_size, gamma=0.5)
+    decays, before = [], 0.1
+    for t in range(1, steps + 1):
+        optimizer.step()
+        scheduler.step()
+        if optimizer.param_groups[0]["lr"] != before:
+            decays.append(t)
+        before = optimizer.param_groups[0]["lr"]
+    return decays
+
+
+def test_torch_decays_where_the_float_remainder_of_t_by_step_size_is_zero():
+    """step-lr.md: 2.5 every 5 steps, 0.1 and 0.3 never, -1 every step, -2 every second."""
+    assert decay_steps(2.5) == [5, 10]
+    assert decay_steps(0.1) == decay_steps(0.3) == []
+    assert decay_steps(-1) == list(range(1, 11))
+    assert decay_steps(-2) == [2, 4, 6, 8, 10]
