@@ -296,6 +296,20 @@ def test_a_later_one_cycle_child_rewrites_initial_lr_so_the_warm_up_runs_from_it
     assert lrs_used(scheduler, 3) == pytest.approx([0.0004, 0.0016, 0.0028], rel=1e-9)
 
 
+def test_children_created_before_a_one_cycle_child_keep_the_optimizers_lr_as_their_base():
+    # The first child starts from the rewritten initial_lr (SequentialLR resets lr to it);
+    # the cosine, created before the OneCycleLR, computes from its base_lrs: the lr 0.1.
+    optimizer = dummy_optimizer(0.1)
+    warmup = LinearLR(optimizer, start_factor=0.1, total_iters=3)
+    cosine = CosineAnnealingLR(optimizer, T_max=4)
+    one_cycle = OneCycleLR(optimizer, max_lr=1.0, total_steps=10, cycle_momentum=False)
+    scheduler = SequentialLR(optimizer, [warmup, cosine, one_cycle], milestones=[3, 7])
+    assert (warmup.base_lrs, cosine.base_lrs) == ([0.1], [0.1])
+    cosine_alone = [0.05 * (1 + math.cos(math.pi * t / 4)) for t in range(4)]  # from 0.1
+    expected = [0.004, 0.016, 0.028, *cosine_alone]
+    assert lrs_used(scheduler, 7) == pytest.approx(expected, rel=1e-9)
+
+
 @pytest.mark.parametrize(
     "later, momentum",
     [
