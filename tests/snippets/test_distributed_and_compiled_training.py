@@ -62,7 +62,23 @@ def train_rank(rank, port, results):
     dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=2)
     for reduce_metric in (False, True):
         results.put((reduce_metric, *train_12_epochs(rank, reduce_metric)))
+    results.put(("buffers", *batch_norm_running_means(rank)))
     dist.destroy_process_group()
+
+
+def batch_norm_running_means(rank):
+    """A BatchNorm's running mean after one forward on this rank's own batch, and after a
+    second; the second forward starts by copying rank 0's buffers (broadcast_buffers=True)."""
+    torch.manual_seed(0)
+    model = DistributedDataParallel(nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)))
+    batch = torch.arange(8.0).reshape(4, 2) * (rank + 1)  # a different batch on each rank
+    model(batch).sum().backward()
+    after_one = model.module[1].running_mean.tolist()
+    with torch.no_grad():
+        batch_mean = model.module[0](batch).mean(dim=0).tolist()  # no update: same weights
+        model(batch)
+    after_two = model.module[1].running_mean.tolist()
+    return rank, after_one, after_two, batch_mean
 
 
 def train_12_epochs(rank, reduce_metric):
@@ -114,14 +130,17 @@ def runs():
     for process in processes:
         process.start()
     try:
-        collected = sorted(results.get(timeout=180) for _ in range(4))
+        collected = [results.get(timeout=180) for _ in range(6)]
     finally:
         for process in processes:
             process.join(timeout=30)
             if process.is_alive():
                 process.kill()
     assert [process.exitcode for process in processes] == [0, 0]
-    return {way: [result[1:] for result in collected if result[0] == way] for way in (False, True)}
+    return {
+        way: sorted(result[1:] for result in collected if result[0] == way)
+        for way in (False, True, "buffers")
+    }
 
 
 def cuts(lrs):
@@ -154,6 +173,18 @@ def test_ranks_stepped_with_their_own_metric_hold_different_models_without_an_er
     assert parameters_0 == parameters_1
 
 
+def test_ddp_copies_rank_0s_buffers_at_each_forward_but_never_its_parameters(runs):
+    (_, after_one_0, after_two_0, mean_0), (_, after_one_1, after_two_1, mean_1) = runs["buffers"]
+    assert after_one_0 != pytest.approx(after_one_1)  # forward 1: each rank its own statistics
+    # forward 2 starts from rank 0's running mean on both ranks (BatchNorm momentum 0.1)
+    assert after_two_0 == pytest.approx([0.9 * a + 0.1 * m for a, m in zip(after_one_0, mean_0)])
+    assert after_two_1 == pytest.approx([0.9 * a + 0.1 * m for a, m in zip(after_one_0, mean_1)])
+    assert after_two_1 != pytest.approx([0.9 * a + 0.1 * m for a, m in zip(after_one_1, mean_1)])
+    # parameters are not copied: after training with different lrs, the ranks' models differ
+    (*_, parameters_0), (*_, parameters_1) = runs[False]
+    assert parameters_0 != pytest.approx(parameters_1, abs=1e-2)
+
+
 def test_the_all_reduced_loss_is_the_same_on_every_rank_but_counts_padded_samples_twice():
     torch.manual_seed(0)
     errors = torch.randn(65) ** 2  # one squared error per validation sample
@@ -168,6 +199,28 @@ def test_the_all_reduced_loss_is_the_same_on_every_rank_but_counts_padded_sample
     assert all_reduced != pytest.approx(errors.mean().item(), rel=1e-3)  # not the whole set's
     even = [list(DistributedSampler(range(64), 2, rank, shuffle=False)) for rank in range(2)]
     assert sorted(even[0] + even[1]) == list(range(64))  # the page's 64: each sample once
+
+
+def test_distributed_sampler_pads_by_repeating_the_first_indices_of_its_order():
+    def read(world_size, shuffle):
+        return [
+            list(DistributedSampler(range(65), world_size, rank, shuffle=shuffle, seed=0))
+            for rank in range(world_size)
+        ]
+
+    def repeated(shares):
+        indices = [i for share in shares for i in share]
+        return sorted(i for i in set(indices) if indices.count(i) == 2)
+
+    assert repeated(read(2, shuffle=False)) == [0]  # 66 read, the first sample twice
+    four = read(4, shuffle=False)
+    assert [len(share) for share in four] == [17] * 4  # 68 read
+    assert repeated(four) == [0, 1, 2] and [share[-1] for share in four] == [64, 0, 1, 2]
+    generator = torch.Generator()
+    generator.manual_seed(0)  # seed + epoch, as DistributedSampler shuffles
+    order = torch.randperm(65, generator=generator).tolist()
+    assert repeated(read(2, shuffle=True)) == order[:1] == [29]
+    assert repeated(read(4, shuffle=True)) == sorted(order[:3])
 
 
 def test_the_pages_two_rank_program_prints_the_pages_output(tmp_path):
