@@ -1,12 +1,15 @@
 """docs/notebooks/index.md: when the notebooks are executed. mkdocs-jupyter caches a
 notebook's rendered page under a key made of the notebook's own bytes and its options, and
-the hook turns the cache off only under CI=true (the deploy); a local build reuses it."""
+the hook turns the cache off only under CI=true (the deploy); a local build may reuse it."""
 
 import importlib.util
 import os
 from pathlib import Path
 
+from mkdocs.commands.build import _populate_page
 from mkdocs.config import load_config
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 from mkdocs_jupyter import plugin as jupyter_plugin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,3 +52,26 @@ def test_the_notebook_cache_key_changes_with_the_notebooks_text_only(tmp_path):
     other_options = {**config, "show_input": not config["show_input"]}
     notebook.write_text(source, encoding="utf-8")
     assert jupyter_plugin._compute_cache_key(notebook, other_options, True) != key
+
+
+def test_a_dirty_rebuild_that_skips_an_unchanged_notebook_evicts_its_cache_entry(tmp_path):
+    """make serve builds with --dirty: an unchanged notebook's page is not read, so
+    mkdocs-jupyter never records its cache entry and deletes it after the build; the next
+    build executes that notebook again (more runs, never a stale output)."""
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    jupyter = config.plugins["mkdocs-jupyter"]
+    jupyter.config["cache_dir"] = str(tmp_path)
+    notebook = File("notebooks/scheduler-shoot-out.py", config.docs_dir, str(tmp_path), True)
+    key = jupyter_plugin._compute_cache_key(
+        Path(notebook.abs_src_path), jupyter.config, jupyter.config["execute"]
+    )
+    entry = jupyter_plugin._get_cache_path(str(tmp_path), key)
+    entry.write_text("{}", encoding="utf-8")  # what an earlier build of it left
+    page = Page(None, notebook, config)
+    notebook.is_modified = lambda: False  # not edited since the last build
+    jupyter.on_pre_build(config)
+    _populate_page(page, config, Files([notebook]), dirty=True)
+    assert page.markdown is None  # the page was not read, so no cache lookup happened
+    assert entry.exists()
+    jupyter.on_post_build(config)
+    assert not entry.exists()
