@@ -406,18 +406,32 @@ def test_last_epoch_on_a_fresh_optimizer_fails_for_twelve_but_not_sequential_lr(
     assert set(ran) == {"SequentialLR"}
     last_epoch, lr = ran["SequentialLR"]
     assert last_epoch == 12
-    assert lr == pytest.approx(0.1 * 0.1, rel=1e-12)  # LinearLR's start_factor: a warm-up again
+    assert lr == pytest.approx(0.1 * 0.1, rel=1e-12)  # the warm-up's first value
 
 
-def test_page_sequential_lr_with_last_epoch_restarts_its_warm_up_without_error():
+def test_sequential_lr_with_last_epoch_runs_its_cosine_from_the_warm_up_first_value():
     optimizer = fresh_optimizer()
     warmup = L.LinearLR(optimizer, start_factor=0.1, total_iters=5)
     cosine = L.CosineAnnealingLR(optimizer, T_max=25)
     scheduler = L.SequentialLR(optimizer, [warmup, cosine], milestones=[5], last_epoch=11)
     assert scheduler.last_epoch == 12
-    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.01, rel=1e-12)
+    resumed = []
+    for t in range(12, 30):
+        resumed.append(optimizer.param_groups[0]["lr"])
+        step(scheduler, optimizer, t)
     uninterrupted, _, _ = warmup_cosine_resumed_after_12("build, then load")
-    assert uninterrupted[0] > 8 * optimizer.param_groups[0]["lr"]
+    assert resumed[0] == pytest.approx(0.01, rel=1e-12)  # the warm-up's first value
+    # then the cosine from its own start, with a peak of about 0.01 instead of 0.1
+    assert scheduler._schedulers[1] is cosine and cosine.last_epoch == 17
+    shape = [0.01 * (1 + math.cos(math.pi * (k - 1) / 25)) / 2 for k in range(1, 18)]
+    assert resumed[1:] == pytest.approx(shape, abs=1e-4)
+    assert max(resumed) < 0.0101
+    assert all(later < earlier for earlier, later in zip(resumed[1:], resumed[2:]))
+    # the page: about eight times too small at first, too large at the end
+    assert 7 < uninterrupted[0] / resumed[0] < 9
+    assert 7 < uninterrupted[1] / resumed[1] < 8
+    assert resumed[-1] > 7 * uninterrupted[-1]
+    assert all(r != u for r, u in zip(resumed, uninterrupted))
 
 
 def test_last_epoch_saved_minus_one_at_constant_lr_total_iters_raises_the_lr_to_lr_over_factor():
