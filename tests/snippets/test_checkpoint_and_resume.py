@@ -656,3 +656,53 @@ def test_a_fresh_grad_scaler_skips_again_the_steps_the_first_run_skipped():
     loaded.load_state_dict(first.state_dict())
     assert skipped_steps(loaded, weight, optimizer) == 0
     assert skipped_steps(fresh, weight, optimizer) > 0
+
+
+def wrong_steps_with_the_scheduler_state_alone_for(build, stop, steps, metric=None):
+    """Steps whose LR differs when only the scheduler's state is loaded at ``stop``."""
+
+    def advance(scheduler, optimizer):
+        optimizer.step()
+        scheduler.step(metric) if metric is not None else scheduler.step()
+
+    optimizer = fresh_optimizer()
+    scheduler = build(optimizer)
+    uninterrupted = []
+    for _ in range(steps):
+        uninterrupted.append(optimizer.param_groups[0]["lr"])
+        advance(scheduler, optimizer)
+    optimizer = fresh_optimizer()
+    scheduler = build(optimizer)
+    resumed = []
+    for t in range(steps):
+        if t == stop:
+            state = save_and_load(optimizer, scheduler)["scheduler"]
+            optimizer = fresh_optimizer()
+            scheduler = build(optimizer)
+            scheduler.load_state_dict(state)
+        resumed.append(optimizer.param_groups[0]["lr"])
+        advance(scheduler, optimizer)
+    return [t for t in range(steps) if resumed[t] != uninterrupted[t]]
+
+
+def test_scheduler_state_alone_multiplying_schedulers_stay_wrong_until_they_reach_a_floor():
+    wrong = wrong_steps_with_the_scheduler_state_alone_for
+    # LinearLR with end_factor=0: the factor is exactly 0 at total_iters.
+    linear = lambda o: L.LinearLR(o, start_factor=1.0, end_factor=0.0, total_iters=20)  # noqa: E731
+    assert wrong(linear, 6, 30) == list(range(6, 20))
+    # ReduceLROnPlateau with min_lr > 0 on a plateau: right once both runs are cut to min_lr.
+    plateau = lambda o: L.ReduceLROnPlateau(o, factor=0.5, patience=1, min_lr=0.01)  # noqa: E731
+    assert wrong(plateau, 4, 20, metric=1.0) == list(range(4, 11))
+    # ChainedScheduler with a CosineAnnealingLR child: right from that child's T_max.
+    chained = lambda o: L.ChainedScheduler(  # noqa: E731
+        [L.ExponentialLR(o, gamma=0.95), L.CosineAnnealingLR(o, T_max=20)]
+    )
+    assert wrong(chained, 6, 30) == list(range(6, 20))
+    # A factor of 0 (gamma=0) is a floor too, reached at the first decay after the stop.
+    step_to_zero = lambda o: L.StepLR(o, step_size=5, gamma=0.0)  # noqa: E731
+    assert wrong(step_to_zero, 7, 12) == [7, 8, 9]  # 0 from step 5, 0.1 again at 7
+    # Without a floor ahead of the stop, to the end of the run.
+    assert wrong(linear, 21, 30) == list(range(21, 30))  # stopped past the floor
+    no_floor = lambda o: L.LinearLR(o, start_factor=1.0, end_factor=0.1, total_iters=20)  # noqa: E731
+    assert wrong(no_floor, 6, 30) == list(range(6, 30))
+    assert wrong(lambda o: L.ExponentialLR(o, gamma=0.95), 6, 30) == list(range(6, 30))
