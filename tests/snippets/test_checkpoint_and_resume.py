@@ -706,3 +706,21 @@ def test_scheduler_state_alone_multiplying_schedulers_stay_wrong_until_they_reac
     no_floor = lambda o: L.LinearLR(o, start_factor=1.0, end_factor=0.1, total_iters=20)  # noqa: E731
     assert wrong(no_floor, 6, 30) == list(range(6, 30))
     assert wrong(lambda o: L.ExponentialLR(o, gamma=0.95), 6, 30) == list(range(6, 30))
+
+
+def test_last_epoch_saved_minus_one_warm_restarts_counter_is_right_below_2_t_0_or_with_t_mult_1():
+    for t_0, t_mult in [(5, 2), (3, 2), (3, 3), (4, 1)]:
+        right = []
+        for stop in range(1, 40):
+            optimizer = fresh_optimizer()
+            scheduler = L.CosineAnnealingWarmRestarts(optimizer, T_0=t_0, T_mult=t_mult)
+            for t in range(stop):
+                step(scheduler, optimizer, t)
+            resumed = L.CosineAnnealingWarmRestarts(
+                optimizer, T_0=t_0, T_mult=t_mult, last_epoch=stop - 1
+            )
+            right.append((resumed.T_cur, resumed.T_i) == (scheduler.T_cur, scheduler.T_i))
+        if t_mult == 1:
+            assert all(right), t_0
+        else:  # right past the first restart (stop t_0) up to 2 * t_0 - 1, wrong from 2 * t_0
+            assert right == [stop < 2 * t_0 for stop in range(1, 40)], (t_0, t_mult)
