@@ -230,9 +230,11 @@ def test_chained_equals_the_product_of_factors_only_with_eta_min_0():
     assert sum(c > p * (1 + 1e-6) for c, p in zip(chained_lrs, product_lrs)) > TOTAL // 2
 
 
-def ramp_from_zero(first):
+def ramp_from_zero(first, eta_min=0.0, decay_built_first=False):
     """SequentialLR of a from-zero warm-up (``first``) then CosineAnnealingLR(T_max=6)."""
     optimizer = dummy_optimizer(LR)
+    if decay_built_first:
+        cosine = CosineAnnealingLR(optimizer, T_max=6, eta_min=eta_min)
     warmups = {
         "ConstantLR": lambda: [
             ConstantLR(optimizer, factor=0.0, total_iters=1),
@@ -243,7 +245,8 @@ def ramp_from_zero(first):
         ],
     }
     phases = warmups[first]()
-    cosine = CosineAnnealingLR(optimizer, T_max=6)
+    if not decay_built_first:
+        cosine = CosineAnnealingLR(optimizer, T_max=6, eta_min=eta_min)
     milestones = [1, 4] if first == "ConstantLR" else [4]
     return lrs_used(SequentialLR(optimizer, [*phases, cosine], milestones=milestones), 10)
 
@@ -262,3 +265,16 @@ def test_cyclic_lr_ramps_from_exactly_zero_but_writes_zero_into_initial_lr():
     used = ramp_from_zero("CyclicLR")  # the cosine is built after CyclicLR
     assert used[:4] == pytest.approx([0.0, 0.025, 0.05, 0.075], rel=1e-12, abs=0)
     assert used[4:] == [0.0] * 6  # the cosine's base rate is CyclicLR's initial_lr, 0
+
+
+def test_a_decay_built_after_cyclic_lr_starts_from_0_and_one_built_before_it_decays_from_the_peak():
+    # eta_min > 0: the cosine built after CyclicLR starts at 0 and climbs toward eta_min.
+    climbing = ramp_from_zero("CyclicLR", eta_min=0.001)
+    assert climbing[4] == 0.0
+    assert climbing[4:] == sorted(climbing[4:]) and len(set(climbing[4:])) == 6
+    assert 0 < climbing[-1] < 0.001
+    # Built before CyclicLR, the cosine keeps the optimizer's 0.1 as its base rate: the same
+    # schedule as the ConstantLR-then-LinearLR ramp from zero.
+    built_first = ramp_from_zero("CyclicLR", decay_built_first=True)
+    assert built_first == pytest.approx(ramp_from_zero("ConstantLR"), rel=1e-12, abs=1e-18)
+    assert built_first[0] == 0.0 and built_first[4] == pytest.approx(LR, rel=1e-12)
