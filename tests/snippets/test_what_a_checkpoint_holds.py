@@ -339,3 +339,26 @@ def test_a_partial_or_a_bound_method_is_saved_as_an_empty_dict_not_none(build, k
         state = build(fresh_optimizer(), fn).state_dict()
         saved = state[key] if key else state["lr_lambdas"][0]
         assert saved == expected, fn
+
+
+def test_one_cycle_scaling_all_four_gives_the_new_peaks_run_up_to_rounding():
+    def from_the_start(max_lr):
+        optimizer = dummy_optimizer(0.1, momentum=0.9)
+        scheduler = L.OneCycleLR(optimizer, max_lr=max_lr, total_steps=100)
+        used = []
+        for t in range(100):
+            used.append(optimizer.param_groups[0]["lr"])
+            if t < 99:
+                step(scheduler, optimizer, t)
+        return used
+
+    four = ["initial_lr", "max_lr", "min_lr", "lr"]
+    for scale in (2.0, 1.5, 3.0):
+        scaled = one_cycle_resumed_at_a_new_peak(four, scale=scale)[10:]
+        reference = from_the_start(0.1 * scale)[10:]
+        assert scaled == pytest.approx(reference, rel=1e-15, abs=0), scale
+        differ = sum(a != b for a, b in zip(scaled, reference))
+        if scale == 2.0:  # a power of two: every multiplication by it is exact
+            assert differ == 0
+        else:  # otherwise the last bit may differ (here at some steps)
+            assert differ > 0, scale
