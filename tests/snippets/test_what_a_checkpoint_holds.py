@@ -353,12 +353,12 @@ def test_one_cycle_scaling_all_four_gives_the_new_peaks_run_up_to_rounding():
         return used
 
     four = ["initial_lr", "max_lr", "min_lr", "lr"]
-    for scale in (2.0, 1.5, 3.0):
+    for scale in (2.0, 4.0, 0.5, 1.5, 3.0):
         scaled = one_cycle_resumed_at_a_new_peak(four, scale=scale)[10:]
         reference = from_the_start(0.1 * scale)[10:]
         assert scaled == pytest.approx(reference, rel=1e-15, abs=0), scale
         differ = sum(a != b for a, b in zip(scaled, reference))
-        if scale == 2.0:  # a power of two: every multiplication by it is exact
+        if scale in (2.0, 4.0, 0.5):  # powers of two: every multiplication by one is exact
             assert differ == 0
         else:  # otherwise the last bit may differ (here at some steps)
             assert differ > 0, scale
