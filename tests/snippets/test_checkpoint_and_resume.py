@@ -698,6 +698,10 @@ def test_scheduler_state_alone_multiplying_schedulers_stay_wrong_until_they_reac
         [L.ExponentialLR(o, gamma=0.95), L.CosineAnnealingLR(o, T_max=20)]
     )
     assert wrong(chained, 6, 30) == list(range(6, 20))
+    chained_polynomial = lambda o: L.ChainedScheduler(  # noqa: E731
+        [L.ExponentialLR(o, gamma=0.95), L.PolynomialLR(o, total_iters=20)]
+    )
+    assert wrong(chained_polynomial, 6, 30) == list(range(6, 20))
     # A factor of 0 (gamma=0) is a floor too, reached at the first decay after the stop.
     step_to_zero = lambda o: L.StepLR(o, step_size=5, gamma=0.0)  # noqa: E731
     assert wrong(step_to_zero, 7, 12) == [7, 8, 9]  # 0 from step 5, 0.1 again at 7
