@@ -906,3 +906,62 @@ def test_building_after_loading_rewrites_the_loaded_lr_only_where_step_0_uses_th
         optimizer.step()
         step(scheduler)
     assert resumed == approx(uninterrupted)
+
+
+WRONG_FOR_GOOD = {
+    "ConstantLR",
+    "LinearLR",
+    "MultiStepLR with a milestone at 0",
+    "ChainedScheduler",  # every_scheduler's holds a ConstantLR
+}
+LATE_BUILD_CASES = RESUME_CASES | {
+    "LinearLR(start_factor=0.5, total_iters=10)": lambda o: sched.LinearLR(
+        o, start_factor=0.5, total_iters=10
+    ),
+    "SequentialLR, LinearLR until step 6": lambda o: sched.SequentialLR(
+        o, [sched.LinearLR(o, 0.5, total_iters=6), sched.ExponentialLR(o, 0.9)], milestones=[6]
+    ),
+}
+
+
+@pytest.mark.parametrize("case", LATE_BUILD_CASES)
+def test_built_after_loading_a_multiplying_scheduler_stays_wrong_and_the_others_only_once(case):
+    """pitfalls.md, faq.md: built after optimizer.load_state_dict() and then given its
+    state, ConstantLR, LinearLR and MultiStepLR with a milestone at 0 (and a ChainedScheduler
+    holding one) stay off for the whole run; LambdaLR, CyclicLR, CosineAnnealingWarmRestarts,
+    OneCycleLR only at the first update; a SequentialLR as its current child, until its next
+    milestone; the others resume exactly."""
+    create = LATE_BUILD_CASES[case]
+    weight = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=0.1)
+    scheduler = create(optimizer)
+    for _ in range(2):
+        optimizer.step()
+        step(scheduler)
+    saved_optimizer, saved_scheduler = optimizer.state_dict(), scheduler.state_dict()
+    uninterrupted = []
+    for _ in range(8):
+        uninterrupted.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        step(scheduler)
+
+    late = torch.optim.SGD([weight], lr=0.1)
+    late.load_state_dict(saved_optimizer)
+    scheduler = create(late)
+    scheduler.load_state_dict(saved_scheduler)
+    resumed = []
+    for _ in range(8):
+        resumed.append(late.param_groups[0]["lr"])
+        late.step()
+        step(scheduler)
+    wrong = [r != approx(u) for r, u in zip(resumed, uninterrupted)]
+    if case in WRONG_FOR_GOOD or case.startswith("LinearLR("):
+        assert all(wrong)
+    elif case == "SequentialLR, LinearLR until step 6":  # saved at 2: steps 2-5 are off
+        assert wrong == [True] * 4 + [False] * 4
+    elif case in REWRITE_A_LOADED_LR or case == "MultiStepLR with a milestone at 0":
+        assert wrong == [True] + [False] * 7
+    else:
+        assert not any(wrong)
+    if case.startswith("LinearLR("):  # the page's example: half the rate for good
+        assert resumed == approx([u / 2 for u in uninterrupted])
