@@ -332,3 +332,35 @@ def test_model_train_puts_a_frozen_batchnorm_back_into_training_mode():
     model[1].eval()
     model.train()  # as a training loop does at the start of every epoch
     assert model[1].training
+
+
+@pytest.mark.parametrize("name", sorted(RAISE_AT_THE_NEXT_STEP))
+def test_a_chained_scheduler_holding_one_of_the_five_raises_at_the_next_step(name):
+    """parameter-groups.md: after add_param_group(), a ChainedScheduler raises at its next
+    step() when a child is one of the five that raise alone."""
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    scheduler = lr_scheduler.ChainedScheduler(
+        [lr_scheduler.ExponentialLR(optimizer, 0.9), make(name, optimizer)]
+    )
+    optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 0.05})
+    optimizer.step()
+    with pytest.raises((ValueError, KeyError)):
+        scheduler.step()
+
+
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
+def test_reduce_lr_on_plateau_with_a_min_lr_per_group_raises_at_its_next_cut_and_a_scalar_runs_on():
+    """parameter-groups.md: ReduceLROnPlateau with one min_lr per group raises at its next
+    cut after add_param_group(); with a single min_lr it cuts both groups."""
+    for min_lr in ([0.0], 0.0):
+        optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+        scheduler = lr_scheduler.ReduceLROnPlateau(optimizer, patience=0, min_lr=min_lr)
+        optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 0.05})
+        scheduler.step(1.0)  # the best so far: no cut, no error
+        if isinstance(min_lr, list):
+            with pytest.raises(RuntimeError, match=r"The number of param groups in the `optim"):
+                scheduler.step(1.0)
+        else:
+            scheduler.step(1.0)
+            lrs = [group["lr"] for group in optimizer.param_groups]
+            assert lrs == pytest.approx([0.01, 0.005])
