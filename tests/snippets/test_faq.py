@@ -193,3 +193,40 @@ def test_accumulation_updates_per_epoch_round_up_when_the_last_short_window_upda
     # The loop that carries the short window's gradients into the next epoch updates
     # 4 times an epoch: there the floor is exact.
     assert updates_until_one_cycle_stops(19 // 4, last_window_updates=False) == (40, None, None)
+
+
+def updates_of_a_loop_counting_across_epochs(**sizing):
+    """OneCycleLR sized by ``sizing``, stepped by an accumulation loop whose micro-batch
+    counter runs on across epochs (19 micro-batches an epoch, accumulation_steps=4, 10
+    epochs): the short window's gradients carry over, and the windows drift across epochs."""
+    micro_batches, accumulation_steps, epochs = 19, 4, 10
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, **sizing)
+    counted, updates = 0, 0
+    for epoch in range(epochs):
+        for _ in range(micro_batches):
+            counted += 1
+            if counted % accumulation_steps == 0:
+                optimizer.step()
+                try:
+                    scheduler.step()
+                except ValueError as error:
+                    return updates, epoch, str(error)
+                updates += 1
+    return updates, None, None
+
+
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
+def test_a_loop_counting_micro_batches_across_epochs_is_sized_as_a_total():
+    """FAQ "How do I schedule with gradient accumulation?": such a loop makes
+    (epochs * len(loader)) // accumulation_steps updates, more than epochs * (len(loader) // 4)."""
+    assert updates_of_a_loop_counting_across_epochs(epochs=10, steps_per_epoch=19 // 4) == (
+        40,
+        8,
+        "Tried to step 41 times. The specified number of total steps is 40",
+    )
+    assert updates_of_a_loop_counting_across_epochs(total_steps=(10 * 19) // 4) == (
+        47,
+        None,
+        None,
+    )
