@@ -772,6 +772,21 @@ def test_wrong_order_is_silent_for_a_scheduler_created_after_the_optimizer_stepp
     assert used == approx([0.1, 0.01, 0.01, 0.001])  # the second phase's first 0.1 step is lost
 
 
+def test_wrong_order_still_warns_when_the_optimizer_stepped_before_any_scheduler_existed():
+    """pitfalls.md, faq.md: only steps taken after the first scheduler was created count;
+    a run with no scheduler until partway still gets the warning."""
+    optimizer = dummy_optimizer(0.1)
+    for _ in range(3):
+        optimizer.step()  # a constant rate, no scheduler yet
+    decay = sched.StepLR(optimizer, step_size=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(3):
+            decay.step()  # wrong order
+            optimizer.step()
+    assert [str(w.message) for w in caught] == [STEP_ORDER_WARNING]
+
+
 @pytest.mark.parametrize(
     "create, expected",
     [
