@@ -745,6 +745,23 @@ def test_get_lr_from_outside_recomputes_the_current_step(name):
             assert recomputed == approx(following)
 
 
+def test_get_lr_of_multiplicative_lr_is_the_next_value_only_for_a_constant_factor():
+    """pitfalls.md: MultiplicativeLR's get_lr() multiplies by lambda(t), the next step by
+    lambda(t + 1); they differ when the function changes between steps."""
+    optimizer = dummy_optimizer(0.1)
+    scheduler = sched.MultiplicativeLR(optimizer, lambda t: 0.5 if t % 2 else 0.9)
+    from_get_lr, following = [], []
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        for _ in range(3):
+            from_get_lr.append(scheduler.get_lr()[0])
+            optimizer.step()
+            scheduler.step()
+            following.append(optimizer.param_groups[0]["lr"])
+    assert from_get_lr == approx([0.1 * 0.9, 0.05 * 0.5, 0.05 * 0.9 * 0.9])
+    assert following == approx([0.1 * 0.5, 0.05 * 0.9, 0.05 * 0.9 * 0.5])
+
+
 def test_get_lr_right_at_a_step_lr_decay_decays_twice():
     optimizer = dummy_optimizer(0.1)
     scheduler = sched.StepLR(optimizer, step_size=2, gamma=0.5)
