@@ -137,20 +137,27 @@ def test_questions_are_collected_from_the_page_as_written():
 @pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_reduce_lr_on_plateau_rejects_only_a_factor_of_one_or_more():
     """FAQ "Why is my learning rate negative?": ReduceLROnPlateau rejects only factor >= 1; a
-    negative factor sends the rate to min_lr, negative only if min_lr is."""
+    negative factor cuts to max(lr * factor, min_lr), and a negative product below which
+    min_lr lies stays, since later products are positive (also pitfalls.md)."""
     plateau = torch.optim.lr_scheduler.ReduceLROnPlateau
     for factor in (1.0, 1.5):
         with pytest.raises(ValueError, match=r"^Factor should be < 1\.0\.$"):
             plateau(torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1), factor=factor)
-    after_a_cut = {}
-    for factor, min_lr in [(-0.5, 0), (0.0, 0), (-0.5, -1.0)]:
+    used = {}
+    for factor, min_lr in [(-0.5, 0), (0.0, 0), (-0.5, -0.01), (-0.5, -1.0)]:
         optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
         scheduler = plateau(optimizer, factor=factor, patience=0, min_lr=min_lr)
-        for metric in (1.0, 2.0):  # the second is worse: a cut
+        used[factor, min_lr] = []
+        for _ in range(5):  # a flat metric: a cut at every step after the first
+            used[factor, min_lr].append(optimizer.param_groups[0]["lr"])
             optimizer.step()
-            scheduler.step(metric)
-        after_a_cut[factor, min_lr] = optimizer.param_groups[0]["lr"]
-    assert after_a_cut == {(-0.5, 0): 0, (0.0, 0): 0, (-0.5, -1.0): pytest.approx(-0.05)}
+            scheduler.step(1.0)
+    assert used == {
+        (-0.5, 0): [0.1, 0.1, 0, 0, 0],
+        (0.0, 0): [0.1, 0.1, 0, 0, 0],
+        (-0.5, -0.01): [0.1, 0.1, -0.01, -0.01, -0.01],
+        (-0.5, -1.0): pytest.approx([0.1, 0.1, -0.05, -0.05, -0.05]),
+    }
 
 
 def updates_until_one_cycle_stops(updates_per_epoch, last_window_updates):
