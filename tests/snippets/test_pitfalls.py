@@ -997,3 +997,48 @@ def test_built_after_loading_a_multiplying_scheduler_stays_wrong_and_the_others_
         assert not any(wrong)
     if case.startswith("LinearLR("):  # the page's example: half the rate for good
         assert resumed == approx([u / 2 for u in uninterrupted])
+
+
+SILENT_AT_THE_FIRST_MICRO_BATCH = {
+    "CosineAnnealingWarmRestarts": lambda o: sched.CosineAnnealingWarmRestarts(o, 3),
+    "ReduceLROnPlateau": lambda o: make("ReduceLROnPlateau", o),
+    "SequentialLR, CosineAnnealingWarmRestarts first": lambda o: sched.SequentialLR(
+        o, [sched.CosineAnnealingWarmRestarts(o, 3), sched.ExponentialLR(o, 0.9)], [3]
+    ),
+    "SequentialLR, first milestone 1": lambda o: sched.SequentialLR(
+        o, [sched.LinearLR(o), sched.ExponentialLR(o, 0.9)], milestones=[1]
+    ),
+    "ChainedScheduler of CosineAnnealingWarmRestarts": lambda o: sched.ChainedScheduler(
+        [sched.CosineAnnealingWarmRestarts(o, 3)]
+    ),
+}
+MICRO_BATCH_CASES = {
+    name: lambda o, name=name: make(name, o) for name in SCHEDULERS
+} | SILENT_AT_THE_FIRST_MICRO_BATCH
+
+
+@pytest.mark.parametrize("case", MICRO_BATCH_CASES)
+def test_stepping_every_micro_batch_warns_at_the_first_except_where_the_wrong_order_is_silent(
+    case,
+):
+    """pitfalls.md: scheduler.step() on every micro-batch (accumulation_steps=4) gives the
+    step-order warning at the first micro-batch, except for the silent cases named; a
+    SequentialLR with its first milestone at 1 warns at the second, when ExponentialLR takes
+    its first step before the first update."""
+    optimizer = dummy_optimizer(0.1)
+    scheduler = MICRO_BATCH_CASES[case](optimizer)
+    warned_at = []
+    for micro_batch in range(8):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if (micro_batch + 1) % 4 == 0:
+                optimizer.step()
+            step(scheduler)
+        if any(str(w.message) == STEP_ORDER_WARNING for w in caught):
+            warned_at.append(micro_batch)
+    if case == "SequentialLR, first milestone 1":  # ExponentialLR's first step, no update yet
+        assert warned_at == [1]
+    elif case in SILENT_AT_THE_FIRST_MICRO_BATCH:
+        assert warned_at == []
+    else:
+        assert warned_at == [0]
