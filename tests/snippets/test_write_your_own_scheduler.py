@@ -247,3 +247,33 @@ def test_after_a_warm_up_multiplicative_lr_continues_from_its_last_value():
     product = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: 0.95**t)
     scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [warm_up, product], [24])
     assert drive(scheduler, 27)[23:] == pytest.approx(restarted, rel=1e-12)
+
+
+def test_multiplicative_lr_uses_its_function_at_0_only_after_a_milestone(route_1):
+    """The page: alone, MultiplicativeLR never evaluates its function at 0; after a milestone
+    it multiplies the warm-up's last value by it, where the subclass without a closed form
+    keeps that value at its step 0."""
+    calls = []
+
+    def halve_every_10(t):
+        calls.append(t)
+        return 0.5 if t % 10 == 0 else 1.0
+
+    L = torch.optim.lr_scheduler
+    alone = L.MultiplicativeLR(sgd(), halve_every_10)
+    assert drive(alone, 12) == pytest.approx([0.1] * 10 + [0.05] * 2, rel=1e-12)
+    assert 0 not in calls
+
+    last_warm_up = 0.1 * (0.5 + 0.5 * 3 / 4)  # LinearLR(0.5, total_iters=4) at step 3
+    for decay_class, first_factor in [
+        (lambda o: L.MultiplicativeLR(o, halve_every_10), 0.5),
+        (lambda o: route_1["InverseTimeLR"](o, decay=0.5), 1.0),
+    ]:
+        calls.clear()
+        optimizer = sgd()
+        warm_up = L.LinearLR(optimizer, 0.5, total_iters=4)
+        scheduler = L.SequentialLR(optimizer, [warm_up, decay_class(optimizer)], [4])
+        assert drive(scheduler, 5)[3:] == pytest.approx(
+            [last_warm_up, last_warm_up * first_factor], rel=1e-12
+        )
+        assert (0 in calls) is (first_factor == 0.5)  # MultiplicativeLR called it at 0
