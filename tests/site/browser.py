@@ -90,7 +90,15 @@ def watch_problems(page):
     page.problems = []
     page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url} {r.failure}"))
+    # ERR_ABORTED is the browser cancelling a request itself, as it does when the test moves
+    # on while the favicon or a figure is still loading; a missing file is an HTTP error
+    # and a dead server another failure, both reported.
+    page.on(
+        "requestfailed",
+        lambda r: (
+            r.failure != "net::ERR_ABORTED" and page.problems.append(f"failed: {r.url} {r.failure}")
+        ),
+    )
     page.on(
         "response",
         lambda r: r.status >= 400 and page.problems.append(f"HTTP {r.status}: {r.url}"),
