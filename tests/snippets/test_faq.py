@@ -160,26 +160,34 @@ def test_reduce_lr_on_plateau_rejects_only_a_factor_of_one_or_more():
     }
 
 
+def one_cycle_updates(windows, **sizing):
+    """(updates made, epoch at which OneCycleLR raised or None, its message or None) for a
+    OneCycleLR sized by ``sizing`` and stepped once per update; ``windows`` yields, per
+    epoch, one bool per micro-batch: does this micro-batch end an accumulation window?"""
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, **sizing)
+    updates = 0
+    for epoch, ends in enumerate(windows):
+        for _ in filter(None, ends):
+            optimizer.step()
+            try:
+                scheduler.step()
+            except ValueError as error:
+                return updates, epoch, str(error)
+            updates += 1
+    return updates, None, None
+
+
 def updates_until_one_cycle_stops(updates_per_epoch, last_window_updates):
     """OneCycleLR sized with updates_per_epoch, stepped by an accumulation loop over 19
-    micro-batches (600 samples, batch 32) with accumulation_steps=4, for 10 epochs."""
-    loader = DataLoader(range(600), batch_size=32)
-    accumulation_steps, epochs, updates = 4, 10, 0
-    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer, max_lr=0.1, epochs=epochs, steps_per_epoch=updates_per_epoch
+    micro-batches (600 samples, batch 32) with accumulation_steps=4, for 10 epochs, whose
+    micro-batch count starts again each epoch."""
+    length = len(DataLoader(range(600), batch_size=32))
+    windows = (
+        [(i + 1) % 4 == 0 or (last_window_updates and i + 1 == length) for i in range(length)]
+        for _ in range(10)
     )
-    for epoch in range(epochs):
-        for i, _ in enumerate(loader):
-            last = last_window_updates and i + 1 == len(loader)
-            if (i + 1) % accumulation_steps == 0 or last:
-                optimizer.step()
-                try:
-                    scheduler.step()
-                except ValueError as error:
-                    return updates, epoch, str(error)
-                updates += 1
-    return updates, None, None
+    return one_cycle_updates(windows, epochs=10, steps_per_epoch=updates_per_epoch)
 
 
 @pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
@@ -206,21 +214,8 @@ def updates_of_a_loop_counting_across_epochs(**sizing):
     """OneCycleLR sized by ``sizing``, stepped by an accumulation loop whose micro-batch
     counter runs on across epochs (19 micro-batches an epoch, accumulation_steps=4, 10
     epochs): the short window's gradients carry over, and the windows drift across epochs."""
-    micro_batches, accumulation_steps, epochs = 19, 4, 10
-    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, **sizing)
-    counted, updates = 0, 0
-    for epoch in range(epochs):
-        for _ in range(micro_batches):
-            counted += 1
-            if counted % accumulation_steps == 0:
-                optimizer.step()
-                try:
-                    scheduler.step()
-                except ValueError as error:
-                    return updates, epoch, str(error)
-                updates += 1
-    return updates, None, None
+    windows = ([(epoch * 19 + i + 1) % 4 == 0 for i in range(19)] for epoch in range(10))
+    return one_cycle_updates(windows, **sizing)
 
 
 @pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text

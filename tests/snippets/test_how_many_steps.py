@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 import pytorch_lightning as pl
 import torch
+from schedules import dummy_optimizer, lrs_used
 from test_hugging_face_linear_warmup import TrainerStandIn
 from test_lightning import UNAVOIDABLE
 from torch import nn
@@ -67,14 +68,7 @@ def test_hugging_face_max_steps_above_zero_replaces_num_train_epochs_longer_or_s
 
 
 def run_lrs(make, steps):
-    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    scheduler = make(optimizer)
-    lrs = []
-    for _ in range(steps):
-        lrs.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        scheduler.step()
-    return lrs
+    return lrs_used(make(dummy_optimizer(0.1)), steps)
 
 
 def test_lambda_lr_function_counts_scheduler_steps_so_lengths_in_it_are_in_steps():

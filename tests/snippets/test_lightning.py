@@ -12,6 +12,7 @@ import pytest
 import pytorch_lightning as pl
 import torch
 from lightning_fabric.utilities.exceptions import MisconfigurationException
+from schedules import dummy_optimizer, lrs_used
 from torch import nn
 from torch.optim.lr_scheduler import CosineAnnealingLR, OneCycleLR, ReduceLROnPlateau, StepLR
 from torch.utils.data import DataLoader, TensorDataset
@@ -80,14 +81,7 @@ def one_cycle(interval):
 
 
 def one_cycle_lrs(steps, total_steps):
-    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    scheduler = OneCycleLR(optimizer, max_lr=0.1, total_steps=total_steps)
-    lrs = []
-    for _ in range(steps):
-        lrs.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        scheduler.step()
-    return lrs
+    return lrs_used(OneCycleLR(dummy_optimizer(0.1), max_lr=0.1, total_steps=total_steps), steps)
 
 
 def test_interval_step_follows_the_cycle_over_all_twelve_steps():

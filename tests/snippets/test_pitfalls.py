@@ -902,24 +902,34 @@ RESUME_CASES = {name: lambda o, name=name: make(name, o) for name in SCHEDULERS}
 }
 
 
+def lrs_from_here(optimizer, scheduler, steps: int) -> list[float]:
+    """The lr each of the next `steps` updates uses, stepping optimizer then scheduler."""
+    used = []
+    for _ in range(steps):
+        used.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        step(scheduler)
+    return used
+
+
+def saved_after_two_steps(create, then: int):
+    """Train two steps with create(optimizer), save both states, go on for `then` steps:
+    (weight, optimizer state, scheduler state, the lrs of those `then` steps)."""
+    weight = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=0.1)
+    scheduler = create(optimizer)
+    lrs_from_here(optimizer, scheduler, 2)
+    saved = optimizer.state_dict(), scheduler.state_dict()
+    return weight, *saved, lrs_from_here(optimizer, scheduler, then)
+
+
 @pytest.mark.parametrize("case", RESUME_CASES)
 def test_building_after_loading_rewrites_the_loaded_lr_only_where_step_0_uses_the_base_rate(case):
     """pitfalls.md, faq.md: built after optimizer.load_state_dict(), these schedulers
     rewrite the loaded lr and the others keep it; building first, then loading, resumes
     every one of them exactly."""
     create = RESUME_CASES[case]
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=0.1)
-    scheduler = create(optimizer)
-    for _ in range(2):
-        optimizer.step()
-        step(scheduler)
-    saved_optimizer, saved_scheduler = optimizer.state_dict(), scheduler.state_dict()
-    uninterrupted = []
-    for _ in range(4):
-        uninterrupted.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        step(scheduler)
+    weight, saved_optimizer, saved_scheduler, uninterrupted = saved_after_two_steps(create, 4)
 
     late = torch.optim.SGD([weight], lr=0.1)
     late.load_state_dict(saved_optimizer)
@@ -932,12 +942,7 @@ def test_building_after_loading_rewrites_the_loaded_lr_only_where_step_0_uses_th
     scheduler = create(optimizer)  # build first, then load
     optimizer.load_state_dict(saved_optimizer)
     scheduler.load_state_dict(saved_scheduler)
-    resumed = []
-    for _ in range(4):
-        resumed.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        step(scheduler)
-    assert resumed == approx(uninterrupted)
+    assert lrs_from_here(optimizer, scheduler, 4) == approx(uninterrupted)
 
 
 WRONG_FOR_GOOD = {
@@ -964,28 +969,13 @@ def test_built_after_loading_a_multiplying_scheduler_stays_wrong_and_the_others_
     OneCycleLR only at the first update; a SequentialLR as its current child, until its next
     milestone; the others resume exactly."""
     create = LATE_BUILD_CASES[case]
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([weight], lr=0.1)
-    scheduler = create(optimizer)
-    for _ in range(2):
-        optimizer.step()
-        step(scheduler)
-    saved_optimizer, saved_scheduler = optimizer.state_dict(), scheduler.state_dict()
-    uninterrupted = []
-    for _ in range(8):
-        uninterrupted.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        step(scheduler)
+    weight, saved_optimizer, saved_scheduler, uninterrupted = saved_after_two_steps(create, 8)
 
     late = torch.optim.SGD([weight], lr=0.1)
     late.load_state_dict(saved_optimizer)
     scheduler = create(late)
     scheduler.load_state_dict(saved_scheduler)
-    resumed = []
-    for _ in range(8):
-        resumed.append(late.param_groups[0]["lr"])
-        late.step()
-        step(scheduler)
+    resumed = lrs_from_here(late, scheduler, 8)
     wrong = [r != approx(u) for r, u in zip(resumed, uninterrupted)]
     if case in WRONG_FOR_GOOD or case.startswith("LinearLR("):
         assert all(wrong)
