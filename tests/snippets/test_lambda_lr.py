@@ -291,3 +291,15 @@ def test_a_callable_without_a_dict_makes_state_dict_raise():
     for scheduler in (LambdaLR, MultiplicativeLR):
         with pytest.raises(AttributeError, match="has no attribute '__dict__'"):
             scheduler(dummy_optimizer(0.1), math.exp).state_dict()
+
+
+def test_cyclic_lr_keeps_an_initial_lr_already_there():
+    """lambda-lr.md: only OneCycleLR overwrites an initial_lr; CyclicLR built second keeps
+    it (its own cycle still starts from its base_lr)."""
+    from torch.optim.lr_scheduler import CyclicLR, StepLR
+
+    optimizer = dummy_optimizer(0.1)
+    StepLR(optimizer, step_size=3)
+    cyclic = CyclicLR(optimizer, base_lr=0.02, max_lr=0.1, cycle_momentum=False)
+    assert optimizer.param_groups[0]["initial_lr"] == 0.1
+    assert cyclic.base_lrs == [0.02]
