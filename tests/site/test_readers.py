@@ -12,12 +12,12 @@ from browser import launch, serve, stop
 from built_site import page_urls
 from readers import (
     DESKTOP,
+    LIGHTHOUSE_DESKTOP,
     PHONE,
     PHONE_PROBLEMS,
     axe_violations,
     check_pages,
     layout_shift,
-    shifting_pages,
     small_figure_text,
 )
 
@@ -118,7 +118,8 @@ def test_layout_shift_measure_catches_a_late_block(site, browser, tmp_path):  # 
 def test_the_sidebar_scrollbar_gutter_keeps_the_navigation_still(site, browser, tmp_path):  # noqa: F811
     # Material lets the sidebar's thin scrollbar come and go on WebKit as the page starts,
     # which moves the navigation's arrows (a layout shift on every page, seen by Lighthouse);
-    # readers.css reserves its gutter. Without that rule the shift is back.
+    # readers.css reserves its gutter. With the rule no load shifts; without it the arrows
+    # move (on nearly every load here; how often depends on timing, so up to five tries).
     broken = tmp_path / "site"
     shutil.copytree(site, broken)
     css = broken / "stylesheets" / "readers.css"
@@ -127,15 +128,21 @@ def test_the_sidebar_scrollbar_gutter_keeps_the_navigation_still(site, browser, 
     assert rule in reserved
     server, url = serve(broken)
     with_scrollbars = launch(browser.browser_type, tmp_path / "home", scrollbars=True)
+    context = with_scrollbars.new_context(viewport=LIGHTHOUSE_DESKTOP)
+    page = context.new_page()
     try:
-        found = shifting_pages(with_scrollbars, url, ["schedulers/step-lr"])
+        with_rule = [layout_shift(page, url + "schedulers/step-lr/", 500) for _ in range(3)]
         css.write_text(reserved.replace(rule, ""))
-        without = shifting_pages(with_scrollbars, url, ["schedulers/step-lr"])
+        without = []
+        while len(without) < 5 and not any(shift > 0 for shift, _ in without):
+            without.append(layout_shift(page, url + "schedulers/step-lr/", 500))
     finally:
+        context.close()
         with_scrollbars.close()
         stop(server)
-    assert found == []
-    assert len(without) == 1 and "moved: span.md-nav__icon.md-icon" in without[0], without
+    assert [shift for shift, _ in with_rule] == [0, 0, 0]
+    moved = [element for shift, elements in without if shift > 0 for element in elements]
+    assert "span.md-nav__icon.md-icon" in moved, without
 
 
 def test_copy_button_copies_the_unwrapped_code_on_a_phone(base_url, browser):  # noqa: F811

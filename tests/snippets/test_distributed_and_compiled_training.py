@@ -63,6 +63,9 @@ def train_rank(rank, port, results):
     for reduce_metric in (False, True):
         results.put((reduce_metric, *train_12_epochs(rank, reduce_metric)))
     results.put(("buffers", *batch_norm_running_means(rank)))
+    # Both ranks finish their collectives before either leaves: a rank that tears down the
+    # group while the other is still in DDP's last buffer broadcast makes gloo abort it.
+    dist.barrier()
     dist.destroy_process_group()
 
 
