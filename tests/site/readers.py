@@ -105,11 +105,6 @@ def axe_violations(page, rules: dict | None = None, context: dict = WHOLE_PAGE) 
 NO_TRANSITIONS = "*, ::before, ::after { transition: none !important; animation: none !important }"
 
 
-def open_for_checks(page, url: str) -> None:
-    page.goto(url, wait_until="load")
-    page.add_style_tag(content=NO_TRANSITIONS)
-
-
 def set_scheme(page, scheme: str) -> None:
     # What Material's palette toggle does; the page's CSS and figures follow the attribute.
     page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
