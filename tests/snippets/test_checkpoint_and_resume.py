@@ -1,6 +1,7 @@
 """docs/guides/checkpoint-and-resume.md: every scheduler torch exports resumes exactly from
 its state_dict and the optimizer's; the pitfalls the page shows, with their real messages."""
 
+import inspect
 import io
 import math
 import random
@@ -729,3 +730,93 @@ def test_last_epoch_saved_minus_one_warm_restarts_counter_is_right_below_2_t_0_o
             assert all(right), t_0
         else:  # right past the first restart (stop t_0) up to 2 * t_0 - 1, wrong from 2 * t_0
             assert right == [stop < 2 * t_0 for stop in range(1, 40)], (t_0, t_mult)
+
+
+def test_linear_lr_to_end_factor_0_is_a_floor_only_from_start_factor_1():
+    def run_to(total_iters, start_factor, stop=None):
+        """LRs at steps 0 .. total_iters + 4; at ``stop``, the scheduler's state alone."""
+        build = lambda o: L.LinearLR(  # noqa: E731
+            o, start_factor=start_factor, end_factor=0.0, total_iters=total_iters
+        )
+        optimizer = fresh_optimizer()
+        scheduler = build(optimizer)
+        used = []
+        for t in range(total_iters + 5):
+            if t == stop:
+                state = save_and_load(optimizer, scheduler)["scheduler"]
+                optimizer = fresh_optimizer()
+                scheduler = build(optimizer)
+                scheduler.load_state_dict(state)
+            used.append(optimizer.param_groups[0]["lr"])
+            step(scheduler, optimizer, t)
+        return used
+
+    default = inspect.signature(L.LinearLR).parameters["start_factor"].default
+    assert default == 1.0 / 3
+    for total_iters in range(1, 51):
+        assert run_to(total_iters, 1.0)[total_iters] == 0.0, total_iters
+        if total_iters > 1:  # the floor lies after the stop: right again from it on
+            assert run_to(total_iters, 1.0, stop=1)[total_iters:] == [0.0] * 5, total_iters
+    for total_iters in range(3, 51):
+        uninterrupted = run_to(total_iters, default)
+        resumed = run_to(total_iters, default, stop=1)
+        at_floor = uninterrupted[total_iters]
+        assert at_floor != 0.0 and abs(at_floor) < 1e-15, total_iters  # tiny, not 0
+        assert all(resumed[t] != uninterrupted[t] for t in range(1, total_iters + 5))
+        # Proportional to the wrong learning rate: the ratio the stop made is kept to the end.
+        ratio = resumed[1] / uninterrupted[1]
+        assert resumed[total_iters] / at_floor == pytest.approx(ratio, rel=1e-9), total_iters
+        assert resumed[-1] / uninterrupted[-1] == pytest.approx(ratio, rel=1e-9), total_iters
+
+
+def loads_weights_only(state):
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    buffer.seek(0)
+    try:
+        torch.load(buffer, weights_only=True)
+    except torch.serialization.pickle.UnpicklingError as error:
+        assert str(error).startswith("Weights only load failed")
+        return False
+    return True
+
+
+def test_a_numpy_gamma_makes_the_optimizers_lr_numpy_and_its_state_unloadable_too():
+    # np.float64(0.5), made without importing numpy (not one of the GPU run's pins):
+    gamma = torch.tensor([0.5], dtype=torch.float64).numpy()[0]
+    assert (type(gamma).__module__, type(gamma).__name__) == ("numpy", "float64")
+    for build in (
+        lambda o, g: L.StepLR(o, step_size=1, gamma=g),
+        lambda o, g: L.ExponentialLR(o, gamma=g),
+    ):
+        for value, loads in ((gamma, False), (float(gamma), True)):
+            optimizer = fresh_optimizer()
+            scheduler = build(optimizer, value)
+            for t in range(3):
+                step(scheduler, optimizer, t)
+            lr = optimizer.param_groups[0]["lr"]
+            assert type(lr).__name__ == ("float64" if not loads else "float"), build
+            assert loads_weights_only(scheduler.state_dict()) is loads
+            assert loads_weights_only(optimizer.state_dict()) is loads
+    # A NumPy T_max stays in the scheduler's state only: the cosine's factor is a Python float.
+    t_max = torch.tensor([math.ceil(50000 / 64) * 10.0], dtype=torch.float64).numpy()[0]
+    optimizer = fresh_optimizer()
+    scheduler = L.CosineAnnealingLR(optimizer, T_max=t_max)
+    for t in range(3):
+        step(scheduler, optimizer, t)
+    assert type(optimizer.param_groups[0]["lr"]) is float
+    assert not loads_weights_only(scheduler.state_dict())
+    assert loads_weights_only(optimizer.state_dict())
+
+
+def test_cyclic_lr_converts_numpy_step_sizes_with_float_so_its_state_loads():
+    four = torch.tensor([4]).numpy()[0]
+    assert (type(four).__module__, type(four).__name__) == ("numpy", "int64")
+    optimizer = fresh_optimizer()
+    scheduler = L.CyclicLR(optimizer, 0.01, 0.1, step_size_up=four, step_size_down=four)
+    for t in range(3):
+        step(scheduler, optimizer, t)
+    state = scheduler.state_dict()
+    assert type(state["total_size"]) is float and type(state["step_ratio"]) is float
+    assert loads_weights_only(state)
+    assert loads_weights_only(optimizer.state_dict())

@@ -254,3 +254,24 @@ def test_the_caption_names_the_batch_where_the_recorded_lr_peaks(snippet):
     peak_batch = int(re.search(r"rise to 0\.01 at batch (\d+)", caption.group()).group(1))
     assert run.lrs.index(max(run.lrs)) == peak_batch == WARMUP_STEPS - 1
     assert max(run.lrs) == pytest.approx(0.01, rel=1e-12)
+
+
+def test_a_numpy_warmup_steps_spoils_the_optimizers_checkpoint_during_the_warm_up(scheduler_class):
+    # step / np.int64(16) is a numpy.float64 and min() keeps it while it is the smaller
+    # factor, so group["lr"] is NumPy during the warm-up; after it, math.sqrt's float wins.
+    optimizer = adam(0.01)
+    scheduler = scheduler_class(optimizer, warmup_steps=16)
+    scheduler.warmup_steps = np.int64(16)  # as if the class had not checked its type
+    kinds = []
+    for _ in range(20):
+        optimizer.step()
+        scheduler.step()
+        lr = optimizer.param_groups[0]["lr"]
+        kinds.append(type(lr).__name__)
+        if type(lr) is float:
+            assert torch_load_roundtrip(optimizer.state_dict())["param_groups"][0]["lr"] == lr
+        else:
+            with pytest.raises(pickle.UnpicklingError, match="^Weights only load failed"):
+                torch_load_roundtrip(optimizer.state_dict())
+    # last_epoch 1 .. 20, step = last_epoch + 1: NumPy up to step 16 (the peak), float after.
+    assert kinds == ["float64"] * 15 + ["float"] * 5
