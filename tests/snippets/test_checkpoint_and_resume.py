@@ -520,7 +520,7 @@ def test_weights_only_load_refuses_a_numpy_setting_and_accepts_it_converted():
             assert str(raised.value).startswith("Weights only load failed")
 
 
-def partial_warmup(step, warmup_steps):
+def warmup_over(step, warmup_steps):
     return min(1.0, (step + 1) / warmup_steps)
 
 
@@ -531,7 +531,7 @@ class Warmup:
         self.warmup_steps = warmup_steps
 
     def __call__(self, step):
-        return partial_warmup(step, self.warmup_steps)
+        return warmup_over(step, self.warmup_steps)
 
     def factor(self, step):
         return self(step)
@@ -541,12 +541,12 @@ def test_partials_and_bound_methods_are_saved_as_empty_dicts_and_the_resuming_co
     import functools
 
     saved = {
-        "partial": functools.partial(partial_warmup, warmup_steps=10),
+        "partial": functools.partial(warmup_over, warmup_steps=10),
         "bound method": Warmup(10).factor,
         "callable object": Warmup(10),
     }
     resumed_with = {
-        "partial": functools.partial(partial_warmup, warmup_steps=20),
+        "partial": functools.partial(warmup_over, warmup_steps=20),
         "bound method": Warmup(20).factor,
         "callable object": Warmup(20),
     }
@@ -820,3 +820,25 @@ def test_cyclic_lr_converts_numpy_step_sizes_with_float_so_its_state_loads():
     assert type(state["total_size"]) is float and type(state["step_ratio"]) is float
     assert loads_weights_only(state)
     assert loads_weights_only(optimizer.state_dict())
+
+
+def test_a_callable_without_a_dict_raises_and_a_plain_function_around_it_is_saved_as_none():
+    def exp_factor(step):  # a plain function around the built-in
+        return math.exp(-step)
+
+    for build in (L.LambdaLR, L.MultiplicativeLR):
+        with pytest.raises(AttributeError) as raised:
+            build(fresh_optimizer(), math.exp).state_dict()
+        assert str(raised.value).endswith("object has no attribute '__dict__'")
+        assert build(fresh_optimizer(), exp_factor).state_dict()["lr_lambdas"] == [None]
+
+
+def test_the_pages_partial_example_names_a_function_that_takes_warmup_steps():
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "guides" / "checkpoint-and-resume.md"
+    text = " ".join(page.read_text(encoding="utf-8").split())
+    for warmup_steps in (10, 20):
+        assert f"`functools.partial(warmup_over, warmup_steps={warmup_steps})`" in text
+    assert "`warmup_over(epoch, warmup_steps)`" in text
+    assert list(inspect.signature(warmup_over).parameters)[1] == "warmup_steps"

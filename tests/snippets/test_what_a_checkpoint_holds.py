@@ -362,3 +362,29 @@ def test_one_cycle_scaling_all_four_gives_the_new_peaks_run_up_to_rounding():
             assert differ == 0
         else:  # otherwise the last bit may differ (here at some steps)
             assert differ > 0, scale
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda o, fn: L.LambdaLR(o, fn),
+        lambda o, fn: L.MultiplicativeLR(o, fn),
+        lambda o, fn: L.CyclicLR(o, base_lr=0.01, max_lr=0.1, scale_fn=fn),
+    ],
+    ids=["LambdaLR", "MultiplicativeLR", "CyclicLR"],
+)
+def test_a_callable_without_a_dict_makes_state_dict_raise_attribute_error(build):
+    class Slotted:
+        __slots__ = ("gamma",)
+
+        def __init__(self, gamma):
+            self.gamma = gamma
+
+        def __call__(self, step):
+            return self.gamma**step
+
+    for fn, kind in ((math.exp, "builtin_function_or_method"), (Slotted(0.9), "Slotted")):
+        scheduler = build(fresh_optimizer(), fn)  # building and stepping work
+        with pytest.raises(AttributeError) as raised:
+            scheduler.state_dict()
+        assert str(raised.value) == f"'{kind}' object has no attribute '__dict__'"
