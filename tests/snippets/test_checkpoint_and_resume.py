@@ -759,14 +759,15 @@ def test_linear_lr_to_end_factor_0_is_a_floor_only_from_start_factor_1():
             assert run_to(total_iters, 1.0, stop=1)[total_iters:] == [0.0] * 5, total_iters
     for total_iters in range(3, 51):
         uninterrupted = run_to(total_iters, default)
-        resumed = run_to(total_iters, default, stop=1)
         at_floor = uninterrupted[total_iters]
         assert at_floor != 0.0 and abs(at_floor) < 1e-15, total_iters  # tiny, not 0
-        assert all(resumed[t] != uninterrupted[t] for t in range(1, total_iters + 5))
-        # Proportional to the wrong learning rate: the ratio the stop made is kept to the end.
-        ratio = resumed[1] / uninterrupted[1]
-        assert resumed[total_iters] / at_floor == pytest.approx(ratio, rel=1e-9), total_iters
-        assert resumed[-1] / uninterrupted[-1] == pytest.approx(ratio, rel=1e-9), total_iters
+        for stop in sorted({1, total_iters // 2, total_iters - 1}):
+            resumed = run_to(total_iters, default, stop=stop)
+            assert all(resumed[t] != uninterrupted[t] for t in range(stop, total_iters + 5))
+            # Proportional to the wrong learning rate: the stop's ratio is kept to the end.
+            ratio = resumed[stop] / uninterrupted[stop]
+            assert resumed[total_iters] / at_floor == pytest.approx(ratio, rel=1e-9)
+            assert resumed[-1] / uninterrupted[-1] == pytest.approx(ratio, rel=1e-9)
 
 
 def loads_weights_only(state):
