@@ -259,13 +259,15 @@ def test_the_caption_names_the_batch_where_the_recorded_lr_peaks(snippet):
 def test_a_numpy_warmup_steps_spoils_the_optimizers_checkpoint_during_the_warm_up(scheduler_class):
     # step / np.int64(16) is a numpy.float64 and min() keeps it while it is the smaller
     # factor, so group["lr"] is NumPy during the warm-up; after it, math.sqrt's float wins.
-    optimizer = adam(0.01)
+    optimizer = adam(0.01, 0.02)
     scheduler = scheduler_class(optimizer, warmup_steps=16)
     scheduler.warmup_steps = np.int64(16)  # as if the class had not checked its type
     kinds = []
     for _ in range(20):
         optimizer.step()
         scheduler.step()
+        group_kinds = {type(group["lr"]).__name__ for group in optimizer.param_groups}
+        assert len(group_kinds) == 1  # every group alike
         lr = optimizer.param_groups[0]["lr"]
         kinds.append(type(lr).__name__)
         if type(lr) is float:
