@@ -18,7 +18,7 @@ from schedules import dummy_optimizer
 from test_checkpoint_and_resume import SCHEDULERS, fresh_optimizer, make, step
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
-from torch.optim.lr_scheduler import CosineAnnealingLR, StepLR
+from torch.optim.lr_scheduler import CosineAnnealingLR, CosineAnnealingWarmRestarts, StepLR
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 from runner.markdown_fences import fences
@@ -63,6 +63,7 @@ def train_rank(rank, port, results):
     for reduce_metric in (False, True):
         results.put((reduce_metric, *train_12_epochs(rank, reduce_metric)))
     results.put(("buffers", *batch_norm_running_means(rank)))
+    results.put(("buffers at each forward", rank, running_means_at_each_forward_start(rank)))
     # Both ranks finish their collectives before either leaves: a rank that tears down the
     # group while the other is still in DDP's last buffer broadcast makes gloo abort it.
     dist.barrier()
@@ -82,6 +83,33 @@ def batch_norm_running_means(rank):
         model(batch)
     after_two = model.module[1].running_mean.tolist()
     return rank, after_one, after_two, batch_mean
+
+
+# The forwards of running_means_at_each_forward_start, in order: (gradients enabled, in no_sync())
+FORWARDS = [(True, False), (True, False), (False, False), (False, False), (True, False)]
+FORWARDS += [(True, True), (True, False)]
+
+
+def running_means_at_each_forward_start(rank):
+    """A BatchNorm's running mean as each forward of FORWARDS begins (after DDP's own work
+    before the forward, such as copying rank 0's buffers), on a batch that differs by rank."""
+    torch.manual_seed(0)
+    model = DistributedDataParallel(nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)))
+    batch = torch.arange(8.0).reshape(4, 2) * (rank + 1)
+    seen = []
+    model.module.register_forward_pre_hook(
+        lambda module, inputs: seen.append(module[1].running_mean.tolist())
+    )
+    for grad_enabled, in_no_sync in FORWARDS:
+        with torch.set_grad_enabled(grad_enabled):
+            if in_no_sync:
+                with model.no_sync():
+                    model(batch).sum().backward()
+            else:
+                output = model(batch)
+                if grad_enabled:
+                    output.sum().backward()
+    return seen
 
 
 def train_12_epochs(rank, reduce_metric):
@@ -133,7 +161,7 @@ def runs():
     for process in processes:
         process.start()
     try:
-        collected = [results.get(timeout=180) for _ in range(6)]
+        collected = [results.get(timeout=180) for _ in range(8)]
     finally:
         for process in processes:
             process.join(timeout=30)
@@ -142,7 +170,7 @@ def runs():
     assert [process.exitcode for process in processes] == [0, 0]
     return {
         way: sorted(result[1:] for result in collected if result[0] == way)
-        for way in (False, True, "buffers")
+        for way in (False, True, "buffers", "buffers at each forward")
     }
 
 
@@ -176,7 +204,7 @@ def test_ranks_stepped_with_their_own_metric_hold_different_models_without_an_er
     assert parameters_0 == parameters_1
 
 
-def test_ddp_copies_rank_0s_buffers_at_each_forward_but_never_its_parameters(runs):
+def test_ddp_copies_rank_0s_buffers_after_a_training_forward_but_never_its_parameters(runs):
     (_, after_one_0, after_two_0, mean_0), (_, after_one_1, after_two_1, mean_1) = runs["buffers"]
     assert after_one_0 != pytest.approx(after_one_1)  # forward 1: each rank its own statistics
     # forward 2 starts from rank 0's running mean on both ranks (BatchNorm momentum 0.1)
@@ -186,6 +214,15 @@ def test_ddp_copies_rank_0s_buffers_at_each_forward_but_never_its_parameters(run
     # parameters are not copied: after training with different lrs, the ranks' models differ
     (*_, parameters_0), (*_, parameters_1) = runs[False]
     assert parameters_0 != pytest.approx(parameters_1, abs=1e-2)
+
+
+def test_ddp_copies_buffers_only_before_a_forward_that_follows_one_with_gradient_sync(runs):
+    (_, seen_0), (_, seen_1) = runs["buffers at each forward"]
+    same = [a == pytest.approx(b) for a, b in zip(seen_0, seen_1)]
+    # forward 1 starts from the buffers the constructor copied; each later one starts equal
+    # only if the forward before it ran with gradients enabled and outside no_sync()
+    assert [previous[0] and not previous[1] for previous in FORWARDS[:-1]] == same[1:]
+    assert same == [True, True, True, False, False, True, False]
 
 
 def test_the_all_reduced_loss_is_the_same_on_every_rank_but_counts_padded_samples_twice():
@@ -391,6 +428,34 @@ def test_eleven_schedulers_warn_overridden_once_at_the_first_step_chained_once_p
     assert per_scheduler["ChainedScheduler"] == [2, 0, 0, 0]  # two children, both at call 1
     for name in NO_STEP_CHECK:
         assert per_scheduler[name] == [0, 0, 0, 0]
+
+
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
+@pytest.mark.parametrize(
+    "first_child, expected",
+    [(StepLR, [2, 0, 0, 0]), (CosineAnnealingWarmRestarts, [1, 0, 0, 0])],
+)
+def test_chained_scheduler_warns_overridden_once_for_each_child_that_checks(first_child, expected):
+    optimizer = fresh_optimizer()
+    children = [
+        first_child(optimizer, 3),  # step_size=3 for StepLR, T_0=3 for the warm restarts
+        torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.9),
+    ]
+    scheduler = torch.optim.lr_scheduler.ChainedScheduler(children)
+    optimizer.step = types.MethodType(type(optimizer).step, optimizer)
+    assert overridden_warnings_per_call(optimizer, scheduler) == expected
+
+
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
+def test_sequential_lr_with_a_warm_restarts_first_child_warns_only_at_call_3():
+    optimizer = fresh_optimizer()
+    scheduler = torch.optim.lr_scheduler.SequentialLR(
+        optimizer,
+        [CosineAnnealingWarmRestarts(optimizer, T_0=3), CosineAnnealingLR(optimizer, T_max=4)],
+        milestones=[2],
+    )
+    optimizer.step = types.MethodType(type(optimizer).step, optimizer)
+    assert overridden_warnings_per_call(optimizer, scheduler) == [0, 0, 1, 0]
 
 
 @pytest.mark.torch_versions("2.13")  # quotes torch's text
