@@ -406,6 +406,23 @@ def test_threshold_minus_1_never_cuts_a_flat_metric_except_in_rel_mode(
         assert lrs == [0.1] * 5
 
 
+@pytest.mark.parametrize(
+    "metrics, lrs",
+    [
+        ([-2.0] * 4, [0.1, 0.1, 0.01, 0.001, 0.0001]),  # flat at or below 0: worse
+        ([0.0] * 4, [0.1, 0.1, 0.01, 0.001, 0.0001]),
+        ([-1.0, -3.0, -7.0, -15.0], [0.1] * 5),  # more than doubles: better
+        ([-1.0, -2.0], [0.1, 0.1, 0.01]),  # exactly doubles: worse
+        ([5.0, -1.0], [0.1] * 3),  # falls from above 0 to below it: better
+        ([5.0, 0.0], [0.1] * 3),
+    ],
+)
+def test_threshold_minus_1_rel_min_counts_a_metric_as_better_only_below_twice_the_best(
+    metrics, lrs
+):
+    assert drive(metrics, threshold=-1, patience=0) == pytest.approx(lrs, rel=1e-9)
+
+
 @pytest.mark.parametrize("threshold", [1.0, 2.0])
 def test_rel_threshold_of_1_or_more_in_mode_min_never_sees_an_improvement(threshold):
     falling = [1.0, 0.5, 0.25, 0.125, 0.0625, 0.03125]
