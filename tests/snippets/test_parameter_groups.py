@@ -255,20 +255,51 @@ RAISE_AT_THE_NEXT_STEP = {
 @pytest.mark.parametrize("name", SCHEDULERS)
 def test_which_schedulers_raise_at_the_first_step_after_a_group_is_added(name):
     """parameter-groups.md: the five named raise at the next step(); SequentialLR (milestone
-    at 3 here) at its milestone; the others run on."""
+    at 3 here) at its milestone; CosineAnnealingLR (T_max=8 here) at step 9; the others run
+    on (30 steps here)."""
     optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
     scheduler = make(name, optimizer)
     optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 0.05})
     raised_at = None
-    for t in range(1, 7):
+    for t in range(1, 31):
         optimizer.step()
         try:
             step(scheduler)
         except (ValueError, KeyError):
             raised_at = t
             break
-    expected = 1 if name in RAISE_AT_THE_NEXT_STEP else 3 if name == "SequentialLR" else None
+    expected = 1 if name in RAISE_AT_THE_NEXT_STEP else {"SequentialLR": 3}.get(name)
+    if name == "CosineAnnealingLR":
+        expected = scheduler.T_max + 1
     assert raised_at == expected
+
+
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
+@pytest.mark.parametrize(
+    "steps_before, raises_at", [(0, 6), (3, 6), (7, 16), (17, 26)]
+)  # T_max = 5: step T_max + 1, then every 2 * T_max steps
+@pytest.mark.parametrize("chained", [False, True])
+def test_cosine_annealing_lr_raises_at_step_t_max_plus_1_after_a_group_is_added(
+    steps_before, raises_at, chained
+):
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    cosine = lr_scheduler.CosineAnnealingLR(optimizer, T_max=5, eta_min=0.001)
+    scheduler = cosine
+    if chained:
+        scheduler = lr_scheduler.ChainedScheduler(
+            [lr_scheduler.LinearLR(optimizer, 0.5, total_iters=3), cosine]
+        )
+    for t in range(1, 40):
+        if t == steps_before + 1:
+            optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 0.01})
+        optimizer.step()
+        if t < raises_at:
+            scheduler.step()
+            continue
+        with pytest.raises(ValueError) as raised:
+            scheduler.step()
+        assert str(raised.value) == "zip() argument 2 is longer than argument 1"
+        break
 
 
 @pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
