@@ -92,3 +92,57 @@ def test_the_jump_back_returns_to_the_lr_only_up_to_rounding():
             off += [(base_lr, factor)] if restored != base_lr else []
     assert (0.01, 1 / 3) in off  # the default factor, named on the page
     assert drive(4, 0.1, factor=0.7, total_iters=2)[3] == 0.09999999999999999
+
+
+def handed_over(steps: int, **kwargs) -> list[float]:
+    """A ConstantLR(factor=0.5) that a SequentialLR hands over to after a two-step hold."""
+    optimizer = dummy_optimizer(BASE_LR)
+    hold = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0, total_iters=2)
+    damped = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=0.5, **kwargs)
+    scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [hold, damped], milestones=[2])
+    return lrs_used(scheduler, steps)
+
+
+@pytest.mark.parametrize("total_iters", [0, -1, 2.5, [2]])
+def test_factor_stays_forever_first_in_a_sequential_lr_or_inside_a_chained_scheduler(
+    total_iters,
+):
+    for wrap in ("sequential", "chained"):
+        optimizer = dummy_optimizer(BASE_LR)
+        damped = torch.optim.lr_scheduler.ConstantLR(optimizer, 0.5, total_iters=total_iters)
+        other = torch.optim.lr_scheduler.ExponentialLR(optimizer, 1.0)
+        scheduler = (
+            torch.optim.lr_scheduler.SequentialLR(optimizer, [damped, other], milestones=[8])
+            if wrap == "sequential"
+            else torch.optim.lr_scheduler.ChainedScheduler([damped, other])
+        )
+        assert lrs_used(scheduler, 6) == pytest.approx([0.05] * 6, rel=1e-12), wrap
+
+
+def test_the_page_example_behind_a_hand_over_removes_the_factor_at_total_iters():
+    assert handed_over(6, total_iters=2) == pytest.approx([0.1, 0.1, 0.05, 0.05, 0.1, 0.1])
+
+
+@pytest.mark.parametrize("total_iters", [0, -1])
+def test_total_iters_below_one_never_applies_the_factor_behind_a_sequential_hand_over(
+    total_iters,
+):
+    assert handed_over(6, total_iters=total_iters) == [BASE_LR] * 6
+
+
+def test_a_fractional_total_iters_keeps_the_factor_behind_a_hand_over_too():
+    assert handed_over(6, total_iters=2.5) == pytest.approx([0.1, 0.1] + [0.05] * 4, rel=1e-12)
+
+
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
+def test_a_list_total_iters_fails_at_the_sequential_hand_over():
+    optimizer = dummy_optimizer(BASE_LR)
+    hold = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0, total_iters=2)
+    damped = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=0.5, total_iters=[2])
+    scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [hold, damped], milestones=[2])
+    optimizer.step()
+    scheduler.step()  # step 1: still the hold
+    optimizer.step()
+    with pytest.raises(TypeError) as raised:
+        scheduler.step()  # step 2: the hand-over
+    assert str(raised.value) == "'>=' not supported between instances of 'int' and 'list'"

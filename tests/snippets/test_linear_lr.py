@@ -151,3 +151,51 @@ def test_lr_never_exceeds_the_optimizers_lr_except_by_rounding():
                     above += max(lrs) > base_lr
     assert above > 0  # "except by rounding": it does happen
     assert drive(41, 0.0003, start_factor=0.05, total_iters=40)[40] == 0.0003000000000000001
+
+
+def handed_over(steps: int, **kwargs) -> list[float]:
+    """A LinearLR that a SequentialLR hands over to after a two-step hold."""
+    optimizer = dummy_optimizer(BASE_LR)
+    hold = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0, total_iters=2)
+    decay = torch.optim.lr_scheduler.LinearLR(optimizer, **kwargs)
+    scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [hold, decay], milestones=[2])
+    return lrs_used(scheduler, steps)
+
+
+@pytest.mark.parametrize("total_iters", [0, -1])
+def test_total_iters_below_one_keeps_start_factor_first_in_a_sequential_lr(total_iters):
+    optimizer = dummy_optimizer(BASE_LR)
+    warmup = torch.optim.lr_scheduler.LinearLR(optimizer, 0.25, total_iters=total_iters)
+    other = torch.optim.lr_scheduler.ExponentialLR(optimizer, 1.0)
+    scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [warmup, other], milestones=[8])
+    assert lrs_used(scheduler, 6) == pytest.approx([0.025] * 6, rel=1e-12)
+
+
+def test_a_decay_behind_a_hand_over_follows_the_formula_from_t_zero():
+    lrs = handed_over(6, start_factor=1.0, end_factor=0.1, total_iters=2)
+    assert lrs == pytest.approx([0.1, 0.1, 0.1, 0.055, 0.01, 0.01], rel=1e-12)
+
+
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
+def test_total_iters_zero_divides_by_zero_at_the_sequential_hand_over():
+    with pytest.raises(ZeroDivisionError) as raised:
+        handed_over(2, start_factor=1.0, end_factor=0.1, total_iters=0)
+    assert str(raised.value) == "float division by zero"
+    assert handed_over(1, start_factor=1.0, end_factor=0.1, total_iters=0) == [
+        BASE_LR
+    ]  # the hand-over is the second step()
+
+
+def test_negative_total_iters_jumps_to_end_factor_at_the_sequential_hand_over():
+    lrs = handed_over(6, start_factor=1.0, end_factor=0.1, total_iters=-1)
+    assert lrs == pytest.approx([0.1, 0.1] + [0.01] * 4, rel=1e-12)
+
+
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
+def test_a_list_total_iters_fails_at_the_sequential_hand_over():
+    assert handed_over(1, start_factor=0.5, total_iters=[2]) == [
+        BASE_LR
+    ]  # the hand-over is the second step()
+    with pytest.raises(TypeError) as raised:
+        handed_over(2, start_factor=0.5, total_iters=[2])
+    assert str(raised.value) == "'<' not supported between instances of 'int' and 'list'"

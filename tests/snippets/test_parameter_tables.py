@@ -105,6 +105,26 @@ def multi_step_lr_handed_over_at_3(**kw):
     return build
 
 
+def handed_over_at_2(build):
+    """``build``'s scheduler behind a SequentialLR hand-over at step 2 (ConstantLR(factor=1)
+    before it), the case where the hand-over's closed form at t = 0 starts it."""
+
+    def sequence(o):
+        hold = L.ConstantLR(o, factor=1.0, total_iters=2)
+        return L.SequentialLR(o, [hold, build(o)], milestones=[2])
+
+    return sequence
+
+
+def error_of(build) -> str:
+    """'TypeName: message' of the error ``build`` raises within STEPS steps, or ''."""
+    try:
+        lrs_of(build)
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+    return ""
+
+
 def constant_lr(**kw):
     return lambda o: L.ConstantLR(o, **{"factor": 0.5, "total_iters": 2, **kw})
 
@@ -306,10 +326,49 @@ EDGES = [
         constant_lr(factor=[0.5]),
         Refused(TypeError, "'>' not supported between instances of 'list' and 'float'"),
     ),
-    Edge("constant-lr", "`total_iters`", "0", constant_lr(total_iters=0), Accepted(constant)),
-    Edge("constant-lr", "`total_iters`", "-1", constant_lr(total_iters=-1), Accepted(constant)),
-    Edge("constant-lr", "`total_iters`", "2.5", constant_lr(total_iters=2.5), Accepted(constant)),
-    Edge("constant-lr", "`total_iters`", "[2]", constant_lr(total_iters=[2]), Accepted(constant)),
+    # The row also says what a SequentialLR hand-over (closed form at t = 0) does with each.
+    *[
+        Edge(
+            "constant-lr",
+            "`total_iters`",
+            str(v),
+            constant_lr(total_iters=v),
+            Accepted(
+                lambda lrs, v=v: (
+                    lrs == [0.05] * (STEPS + 1)
+                    and lrs_of(handed_over_at_2(constant_lr(total_iters=v))) == [0.1] * (STEPS + 1)
+                )
+            ),
+        )
+        for v in (0, -1)
+    ],
+    Edge(
+        "constant-lr",
+        "`total_iters`",
+        "2.5",
+        constant_lr(total_iters=2.5),
+        Accepted(
+            lambda lrs: (
+                constant(lrs)
+                and lrs_of(handed_over_at_2(constant_lr(total_iters=2.5)))[2:]
+                == [0.05] * (STEPS - 1)
+            )
+        ),
+    ),
+    Edge(
+        "constant-lr",
+        "`total_iters`",
+        "[2]",
+        constant_lr(total_iters=[2]),
+        Accepted(
+            lambda lrs: (
+                constant(lrs)
+                and error_of(handed_over_at_2(constant_lr(total_iters=[2]))).startswith(
+                    "TypeError: "
+                )
+            )
+        ),
+    ),
     # LinearLR
     *[
         Edge(
@@ -356,8 +415,34 @@ EDGES = [
         linear_lr(end_factor=[1.0]),
         Refused(TypeError, "'>' not supported between instances of 'list' and 'float'"),
     ),
-    Edge("linear-lr", "`total_iters`", "0", linear_lr(total_iters=0), Accepted(constant)),
-    Edge("linear-lr", "`total_iters`", "-1", linear_lr(total_iters=-1), Accepted(constant)),
+    # The row also says what a SequentialLR hand-over (closed form at t = 0) does with 0, -1, [2].
+    Edge(
+        "linear-lr",
+        "`total_iters`",
+        "0",
+        linear_lr(total_iters=0),
+        Accepted(
+            lambda lrs: (
+                constant(lrs)
+                and error_of(handed_over_at_2(linear_lr(total_iters=0))).startswith(
+                    "ZeroDivisionError: "
+                )
+            )
+        ),
+    ),
+    Edge(
+        "linear-lr",
+        "`total_iters`",
+        "-1",
+        linear_lr(total_iters=-1),
+        Accepted(
+            lambda lrs: (
+                constant(lrs)
+                and lrs_of(handed_over_at_2(linear_lr(total_iters=-1, end_factor=0.2)))[2:]
+                == pytest.approx([0.02] * (STEPS - 1))
+            )
+        ),
+    ),
     Edge(
         "linear-lr",
         "`total_iters`",
@@ -371,6 +456,13 @@ EDGES = [
         "[2]",
         linear_lr(total_iters=[2]),
         FailsAtStep(TypeError, "'>' not supported between instances of 'int' and 'list'", 1),
+    ),
+    Edge(
+        "linear-lr",
+        "`total_iters`",
+        "[2]",
+        handed_over_at_2(linear_lr(total_iters=[2])),
+        FailsAtStep(TypeError, "'<' not supported between instances of 'int' and 'list'", 2),
     ),
     # ExponentialLR
     Edge(
@@ -402,8 +494,34 @@ EDGES = [
         FailsAtStep(TypeError, "can't multiply sequence by non-int of type 'float'", 1),
     ),
     # PolynomialLR
-    Edge("polynomial-lr", "`total_iters`", "0", polynomial_lr(total_iters=0), Accepted(constant)),
-    Edge("polynomial-lr", "`total_iters`", "-1", polynomial_lr(total_iters=-1), Accepted(constant)),
+    # The row also says what a SequentialLR hand-over (closed form at t = 0) does with 0, -1, [4].
+    Edge(
+        "polynomial-lr",
+        "`total_iters`",
+        "0",
+        polynomial_lr(total_iters=0),
+        Accepted(
+            lambda lrs: (
+                constant(lrs)
+                and error_of(handed_over_at_2(polynomial_lr(total_iters=0))).startswith(
+                    "ZeroDivisionError: "
+                )
+            )
+        ),
+    ),
+    Edge(
+        "polynomial-lr",
+        "`total_iters`",
+        "-1",
+        polynomial_lr(total_iters=-1),
+        Accepted(
+            lambda lrs: (
+                constant(lrs)
+                and lrs_of(handed_over_at_2(polynomial_lr(total_iters=-1)))[2:]
+                == [0.0] * (STEPS - 1)
+            )
+        ),
+    ),
     Edge(
         "polynomial-lr",
         "`total_iters`",
@@ -417,6 +535,13 @@ EDGES = [
         "[4]",
         polynomial_lr(total_iters=[4]),
         FailsAtStep(TypeError, "'>' not supported between instances of 'int' and 'list'", 1),
+    ),
+    Edge(
+        "polynomial-lr",
+        "`total_iters`",
+        "[4]",
+        handed_over_at_2(polynomial_lr(total_iters=[4])),
+        FailsAtStep(TypeError, "'<' not supported between instances of 'int' and 'list'", 2),
     ),
     Edge("polynomial-lr", "`power`", "0", polynomial_lr(power=0), Accepted(constant)),
     Edge(

@@ -117,3 +117,47 @@ def test_closed_form_and_recursion_part_for_a_fractional_total_iters(total_iters
 @pytest.mark.parametrize("total_iters", [0, -1])
 def test_closed_form_and_recursion_part_for_total_iters_below_one(total_iters):
     assert drive(4, total_iters=total_iters) == [BASE_LR] * 4
+
+
+def handed_over(steps: int, **kwargs) -> list[float]:
+    """A PolynomialLR that a SequentialLR hands over to after a two-step hold."""
+    optimizer = dummy_optimizer(BASE_LR)
+    hold = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0, total_iters=2)
+    decay = torch.optim.lr_scheduler.PolynomialLR(optimizer, **kwargs)
+    scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [hold, decay], milestones=[2])
+    return lrs_used(scheduler, steps)
+
+
+def test_a_decay_behind_a_hand_over_follows_the_closed_form_from_t_zero():
+    expected = [BASE_LR, BASE_LR] + [polynomial_lr(BASE_LR, 4, 1.0, t) for t in range(4)]
+    assert handed_over(6, total_iters=4) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
+def test_total_iters_zero_divides_by_zero_at_the_sequential_hand_over():
+    assert handed_over(1, total_iters=0) == [BASE_LR]  # the hand-over is the second step()
+    with pytest.raises(ZeroDivisionError) as raised:
+        handed_over(2, total_iters=0)
+    assert str(raised.value) == "division by zero"
+
+
+@pytest.mark.parametrize("power", [1.0, 2.0, 0.5])
+def test_negative_total_iters_drops_the_lr_to_zero_at_the_sequential_hand_over(power):
+    assert handed_over(6, total_iters=-1, power=power) == [BASE_LR] * 2 + [0.0] * 4
+
+
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
+def test_a_list_total_iters_fails_at_the_sequential_hand_over():
+    assert handed_over(1, total_iters=[4]) == [BASE_LR]  # the hand-over is the second step()
+    with pytest.raises(TypeError) as raised:
+        handed_over(2, total_iters=[4])
+    assert str(raised.value) == "'<' not supported between instances of 'int' and 'list'"
+
+
+@pytest.mark.parametrize("total_iters", [0, -1])
+def test_total_iters_below_one_never_decays_first_in_a_sequential_lr(total_iters):
+    optimizer = dummy_optimizer(BASE_LR)
+    decay = torch.optim.lr_scheduler.PolynomialLR(optimizer, total_iters=total_iters)
+    other = torch.optim.lr_scheduler.ExponentialLR(optimizer, 1.0)
+    scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [decay, other], milestones=[8])
+    assert lrs_used(scheduler, 6) == [BASE_LR] * 6
