@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from compositions import linear_decay, wsd
 from schedules import dummy_optimizer, lrs_used
 from torch.optim import lr_scheduler as L
 
@@ -98,3 +99,31 @@ def test_cosine_with_eta_min_0_stops_multiplying_past_t_max():
     product = [a * b for a, b in zip(factor_of(cosine, steps), factor_of(decay, steps))]
     assert chained[:5] == pytest.approx(product[:5], rel=1e-9, abs=1e-15)
     assert all(chained[t] > 1.5 * product[t] for t in (5, 6, 7))
+
+
+@pytest.mark.parametrize("page", [p for p, _ in modern_rows()])
+def test_each_modern_example_warms_up_over_16_steps_from_a_one_step_zero_constant_lr(page, snippet):
+    text = (ROOT / "docs" / "modern" / page).read_text(encoding="utf-8")
+    run = snippet(re.search(r'--8<-- "snippets/(\w+)\.py"', text).group(1))
+    first, ramp = run.scheduler._schedulers[:2]
+    assert type(first) is L.ConstantLR and (first.factor, first.total_iters) == (0.0, 1)
+    assert type(ramp) is L.LinearLR and ramp.start_factor == 1 / 16
+    assert run.scheduler._milestones[0] == 1
+    assert run.lrs[0] == 0.0 and run.lrs[16] == pytest.approx(max(run.lrs[:17]), rel=1e-12)
+    assert all(a < b for a, b in zip(run.lrs[:16], run.lrs[1:17]))  # climbing until step 16
+
+
+def test_wsd_with_a_min_lr_ratio_starts_its_warm_up_at_r_times_the_peak_without_constant_lr():
+    scheduler = wsd(dummy_optimizer(0.01), 16, 112, 32, "linear", min_lr_ratio=0.1)
+    first = scheduler._schedulers[0]
+    assert type(first) is L.LinearLR and first.start_factor == 0.1
+    assert L.ConstantLR not in {type(child) for child in scheduler._schedulers}
+    # tests/libraries/test_transformers_warmup_stable_decay.py holds it equal to Hugging Face's
+    assert lrs_used(scheduler, 1) == pytest.approx([0.001], rel=1e-12)
+
+
+def test_linear_decay_without_warm_up_leaves_both_warm_up_children_out():
+    scheduler = linear_decay(dummy_optimizer(0.01), 0, 50)
+    # tests/libraries/test_transformers_linear_decay.py holds it equal to Hugging Face's
+    assert type(scheduler) is L.LinearLR and scheduler.start_factor == 1.0
+    assert lrs_used(scheduler, 1) == [0.01]
