@@ -273,6 +273,66 @@ def test_pct_start_1_0_climbs_all_cycle_then_the_total_steps_th_step_divides_by_
         scheduler.step()
 
 
+@pytest.mark.parametrize("total_steps", [2, 10, 80])
+def test_pct_start_1_0_with_three_phase_climbs_all_cycle_and_the_total_steps_th_step_turns_down(
+    total_steps,
+):
+    scheduler = one_cycle_scheduler(total_steps=total_steps, pct_start=1.0, three_phase=True)
+    lrs = lrs_used(scheduler, total_steps)  # the total_steps-th step() is the last one here
+    assert lrs == sorted(lrs) and lrs[-1] == pytest.approx(MAX_LR, rel=1e-12)
+    assert scheduler.get_last_lr()[0] < MAX_LR  # back down, on the second phase's ramp
+    assert scheduler.get_last_lr()[0] >= MAX_LR / DIV_FACTOR * (1 - 1e-12)  # its bottom at T=2
+
+
+def total_steps_th_step_outcome(total_steps, pct_start, three_phase):
+    """'created' errors, the step() call (from 1) that raises ZeroDivisionError, or None."""
+    try:
+        scheduler = one_cycle_scheduler(
+            total_steps=total_steps, pct_start=pct_start, three_phase=three_phase
+        )
+    except ZeroDivisionError:
+        return "created"
+    for call in range(1, total_steps + 1):
+        scheduler.optimizer.step()
+        try:
+            scheduler.step()
+        except ZeroDivisionError:
+            return call
+    return None
+
+
+def test_the_total_steps_th_step_divides_by_zero_exactly_when_the_last_phase_is_empty():
+    # pct_start on a grid of 1 / (2 T): it hits both T (two phases) and (T + 1) / 2 (three).
+    raised_at_t = {False: 0, True: 0}
+    for total_steps in range(2, 41):
+        for k in range(2 * total_steps + 1):
+            pct_start = k / (2 * total_steps)
+            for three_phase in (False, True):
+                got = total_steps_th_step_outcome(total_steps, pct_start, three_phase)
+                p_t = pct_start * total_steps  # torch computes the phase ends from this float
+                last_phase_start = 2 * p_t - 2 if three_phase else p_t - 1
+                if p_t == 1:
+                    assert got == "created"
+                elif last_phase_start == total_steps - 1:  # last phase from T - 1 to T - 1
+                    assert got == total_steps
+                    raised_at_t[three_phase] += 1
+                else:
+                    assert got is None, (total_steps, pct_start, three_phase)
+    assert raised_at_t[False] == 39  # pct_start=1.0, for each T from 2 to 40
+    # one k per T gives (T + 1) / 2 on paper; the float product misses it for a few T
+    assert 30 < raised_at_t[True] < 39
+
+
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
+def test_three_phase_pct_start_0_55_of_10_steps_divides_by_zero_at_the_10th_step():
+    scheduler = one_cycle_scheduler(total_steps=10, pct_start=0.55, three_phase=True)
+    lrs_used(scheduler, 9)
+    scheduler.optimizer.step()
+    with pytest.raises(ZeroDivisionError) as raised:
+        scheduler.step()
+    assert str(raised.value) == "float division by zero"
+
+
 def test_the_safe_loop_survives_pct_start_1_0():
     scheduler = one_cycle_scheduler(total_steps=80, pct_start=1.0)
     for _ in range(80):

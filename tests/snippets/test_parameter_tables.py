@@ -1049,6 +1049,19 @@ EDGES = [
     Edge(
         "one-cycle-lr",
         "`pct_start`",
+        "1.0",
+        one_cycle(pct_start=1.0, three_phase=True),
+        # no error at the total_steps-th step(): it lands on the ramp back down from max_lr
+        Accepted(
+            lambda lrs: (
+                lrs == sorted(lrs)
+                and 0.004 < lrs_of(one_cycle(pct_start=1.0, three_phase=True), steps=10)[10] < 0.1
+            )
+        ),
+    ),
+    Edge(
+        "one-cycle-lr",
+        "`pct_start`",
         "0.1",
         one_cycle(pct_start=0.1),  # 0.1 * 10 steps = 1
         Refused(ZeroDivisionError, "float division by zero"),
@@ -1108,6 +1121,21 @@ EDGES = [
         "pct_start=0.6",
         one_cycle(three_phase=True, pct_start=0.6),
         Accepted(lambda lrs: lrs[5] == max(lrs) and min(lrs) >= 0.004 - 1e-12),
+    ),
+    Edge(
+        "one-cycle-lr",
+        "`three_phase`",
+        "pct_start=0.55",
+        one_cycle(three_phase=True, pct_start=0.55),  # 2 * 5.5 - 2 = 9 = total_steps - 1
+        # the peak at step 4.5, back at max_lr / div_factor at step 9 = total_steps - 1
+        Accepted(lambda lrs: lrs.index(max(lrs)) in (4, 5) and lrs[9] == pytest.approx(0.004)),
+    ),
+    Edge(
+        "one-cycle-lr",
+        "`three_phase`",
+        "pct_start=0.55",
+        one_cycle(three_phase=True, pct_start=0.55),
+        FailsAtStep(ZeroDivisionError, "float division by zero", 10),
     ),
     Edge(
         "one-cycle-lr",
