@@ -254,3 +254,59 @@ def test_a_cycle_of_length_0_divides_by_zero_when_created(step_size_up, step_siz
             step_size_up=step_size_up,
             step_size_down=step_size_down,
         )
+
+
+def test_a_negative_step_size_down_is_refused_only_for_a_sum_of_0():
+    # sums below 1 (the cases the row lists beyond the sawtooth), for several step_size_up
+    refused = []
+    for step_size_up in (1, 2, 2.5, 3, 4, 8):
+        for step_size_down in (-k / 2 for k in range(1, 41)):
+            if step_size_up + step_size_down >= 1:
+                continue
+            try:
+                drive(
+                    12,
+                    base_lr=BASE_LR,
+                    max_lr=MAX_LR,
+                    step_size_up=step_size_up,
+                    step_size_down=step_size_down,
+                )
+            except ZeroDivisionError:
+                refused.append(step_size_up + step_size_down)
+    assert refused == [0] * 6
+
+
+@pytest.mark.parametrize(
+    "step_size_up, step_size_down, height",
+    [(2.5, -2, 0.0), (1, -2, 1 / 2), (2, -3, 1 / 3)],  # sums of 0.5, -1, -1
+)
+def test_a_step_size_sum_below_1_holds_the_lr_at_a_fixed_share_of_the_height(
+    step_size_up, step_size_down, height
+):
+    lrs, _ = drive(
+        9, base_lr=BASE_LR, max_lr=MAX_LR, step_size_up=step_size_up, step_size_down=step_size_down
+    )
+    assert lrs == pytest.approx([BASE_LR + (MAX_LR - BASE_LR) * height] * 9, rel=1e-12)
+
+
+def test_with_triangular2_a_sum_of_minus_1_doubles_the_share_until_2_to_the_minus_t_underflows():
+    lrs, _ = drive(
+        6, base_lr=BASE_LR, max_lr=MAX_LR, step_size_up=1, step_size_down=-2, mode="triangular2"
+    )
+    shares = [(lr - BASE_LR) / (MAX_LR - BASE_LR) for lr in lrs]
+    assert shares == pytest.approx([2**t / 2 for t in range(6)], rel=1e-9)
+    underflow = next(t for t in range(1, 2000) if 2.0**-t == 0.0)
+    scheduler = make(
+        base_lr=BASE_LR,
+        max_lr=MAX_LR,
+        step_size_up=1,
+        step_size_down=-2,
+        mode="triangular2",
+        cycle_momentum=False,
+    )
+    for _ in range(underflow - 1):
+        scheduler.optimizer.step()
+        scheduler.step()
+    scheduler.optimizer.step()
+    with pytest.raises(ZeroDivisionError, match="float division by zero"):
+        scheduler.step()  # step t = underflow

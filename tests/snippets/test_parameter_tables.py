@@ -927,6 +927,27 @@ EDGES = [
     ),
     Edge(
         "cyclic-lr",
+        "`step_size_down`",
+        "-2",
+        cyclic(step_size_up=2.5, step_size_down=-2),  # a sum of 0.5
+        Accepted(lambda lrs: lrs == [0.01] * (STEPS + 1)),
+    ),
+    Edge(
+        "cyclic-lr",
+        "`step_size_down`",
+        "-2",
+        cyclic(step_size_up=1, step_size_down=-2),  # a sum of -1: half the height
+        Accepted(lambda lrs: lrs == pytest.approx([0.01 + 0.09 / 2] * (STEPS + 1))),
+    ),
+    Edge(
+        "cyclic-lr",
+        "`step_size_down`",
+        "-3",
+        cyclic(step_size_up=2, step_size_down=-3),  # a sum of -1: a third of the height
+        Accepted(lambda lrs: lrs == pytest.approx([0.01 + 0.09 / 3] * (STEPS + 1))),
+    ),
+    Edge(
+        "cyclic-lr",
         "`mode`",
         '"x"',
         cyclic(mode="x"),
