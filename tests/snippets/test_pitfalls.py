@@ -6,6 +6,7 @@ the wrong learning rates the page prints from independent formulas, and checks t
 links every pitfall section of the site.
 """
 
+import bisect
 import math
 import re
 import unicodedata
@@ -966,8 +967,9 @@ def test_built_after_loading_a_multiplying_scheduler_stays_wrong_and_the_others_
     """pitfalls.md, faq.md: built after optimizer.load_state_dict() and then given its
     state, ConstantLR, LinearLR and MultiStepLR with a milestone at 0 (and a ChainedScheduler
     holding one) stay off for the whole run; LambdaLR, CyclicLR, CosineAnnealingWarmRestarts,
-    OneCycleLR only at the first update; a SequentialLR as its current child, until its next
-    milestone; the others resume exactly."""
+    OneCycleLR only at the first update; the others resume exactly. (every_scheduler's
+    SequentialLR, saved at 2, is off for one update, up to its milestone at 3: see
+    test_a_sequential_lr_built_after_loading_restarts_and_stays_wrong_until_a_milestone.)"""
     create = LATE_BUILD_CASES[case]
     weight, saved_optimizer, saved_scheduler, uninterrupted = saved_after_two_steps(create, 8)
 
@@ -987,6 +989,98 @@ def test_built_after_loading_a_multiplying_scheduler_stays_wrong_and_the_others_
         assert not any(wrong)
     if case.startswith("LinearLR("):  # the page's example: half the rate for good
         assert resumed == approx([u / 2 for u in uninterrupted])
+
+
+SEQUENTIAL_CHILDREN = {
+    "LambdaLR": lambda o: sched.LambdaLR(o, lambda t: 0.95**t),
+    "MultiplicativeLR": lambda o: sched.MultiplicativeLR(o, lambda t: 0.95),
+    "StepLR": lambda o: sched.StepLR(o, 2, 0.5),
+    "MultiStepLR": lambda o: sched.MultiStepLR(o, [2, 5], 0.5),
+    "ConstantLR": lambda o: sched.ConstantLR(o, 0.5, 3),
+    "LinearLR": lambda o: sched.LinearLR(o, 0.5, 1.0, 3),
+    "ExponentialLR": lambda o: sched.ExponentialLR(o, 0.9),
+    "PolynomialLR": lambda o: sched.PolynomialLR(o, 30, 2),
+    "CosineAnnealingLR": lambda o: sched.CosineAnnealingLR(o, 30),
+    "CyclicLR": lambda o: sched.CyclicLR(o, 0.01, 0.1, 3),
+    "CosineAnnealingWarmRestarts": lambda o: sched.CosineAnnealingWarmRestarts(o, 4),
+    "OneCycleLR": lambda o: sched.OneCycleLR(o, 0.1, total_steps=40),
+}
+
+
+def resumed_lrs(create, resume_at: int, steps: int, build_first: bool):
+    """lrs of `steps` updates, the run saved and resumed before update `resume_at`, the
+    scheduler built before (build_first) or after optimizer.load_state_dict(); and the lr
+    its constructor wrote when built after."""
+    weight = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=0.1)
+    scheduler = create(optimizer)
+    used = lrs_from_here(optimizer, scheduler, resume_at)
+    saved_optimizer, saved_scheduler = optimizer.state_dict(), scheduler.state_dict()
+    optimizer = torch.optim.SGD([weight], lr=0.1)
+    if build_first:
+        scheduler = create(optimizer)
+    optimizer.load_state_dict(saved_optimizer)
+    if not build_first:
+        scheduler = create(optimizer)
+    written = optimizer.param_groups[0]["lr"]
+    scheduler.load_state_dict(saved_scheduler)
+    return used + lrs_from_here(optimizer, scheduler, steps - resume_at), written
+
+
+@pytest.mark.parametrize("first", SEQUENTIAL_CHILDREN)
+def test_a_sequential_lr_built_after_loading_restarts_and_stays_wrong_until_a_milestone(first):
+    """pitfalls.md, faq.md: built after optimizer.load_state_dict(), SequentialLR resets the
+    rate to initial_lr and restarts its first child, whatever was loaded; the rate it wrote
+    is used once if the running child computes from the base rate, otherwise the error lasts
+    until the next milestone, past it into a MultiplicativeLR, and to the end after the last.
+    Every child first, then every child second, before ExponentialLR or MultiplicativeLR."""
+    milestones, steps = [4, 9], 16
+    from_the_base_rate = {"LambdaLR", "CyclicLR", "CosineAnnealingWarmRestarts", "OneCycleLR"}
+    for second in SEQUENTIAL_CHILDREN:
+        for third in ("ExponentialLR", "MultiplicativeLR"):
+            names = [first, second, third]
+
+            def create(o, names=names):
+                children = [SEQUENTIAL_CHILDREN[name](o) for name in names]
+                return sched.SequentialLR(o, children, milestones)
+
+            fresh = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+            first_value = (create(fresh), fresh.param_groups[0]["lr"])[1]
+            uninterrupted, _ = resumed_lrs(create, 0, steps, build_first=True)
+            for resume_at in (2, 4, 6, 9, 12):
+                built_first, _ = resumed_lrs(create, resume_at, steps, build_first=True)
+                assert built_first == approx(uninterrupted)
+                late, written = resumed_lrs(create, resume_at, steps, build_first=False)
+                if "OneCycleLR" not in names[1:]:  # it rewrites initial_lr when created
+                    assert written == approx(first_value), names
+                wrong = [t for t in range(steps) if late[t] != approx(uninterrupted[t])]
+                expected = []
+                if written != approx(uninterrupted[resume_at]):
+                    expected = [resume_at]
+                    for t in range(resume_at + 1, steps):
+                        running = names[bisect.bisect_right(milestones, t)]
+                        if running in from_the_base_rate:
+                            break
+                        if t in milestones and running != "MultiplicativeLR":
+                            break
+                        expected.append(t)
+                assert wrong == expected, (names, resume_at)
+
+
+def test_a_sequential_lr_built_after_loading_past_its_last_milestone_is_off_by_a_constant():
+    """pitfalls.md: after the last milestone the error lasts to the end of the run: an
+    ExponentialLR warm-up then a cosine, resumed at step 30, runs 2.287 times too high."""
+
+    def create(o):
+        children = [sched.ExponentialLR(o, 0.9), sched.CosineAnnealingLR(o, T_max=50)]
+        return sched.SequentialLR(o, children, milestones=[3])
+
+    uninterrupted, _ = resumed_lrs(create, 0, 50, build_first=True)
+    late, written = resumed_lrs(create, 30, 50, build_first=False)
+    assert written == 0.1 and late[:30] == uninterrupted[:30]
+    ratios = [late[t] / uninterrupted[t] for t in range(30, 50)]
+    assert ratios == approx([0.1 / uninterrupted[30]] * 20)
+    assert f"{ratios[0]:.3f}" == "2.287"
 
 
 SILENT_AT_THE_FIRST_MICRO_BATCH = {
