@@ -746,6 +746,67 @@ def test_get_lr_from_outside_recomputes_the_current_step(name):
             assert recomputed == approx(following)
 
 
+def get_lr_warned(scheduler) -> float:
+    """scheduler.get_lr()[0] called from outside, asserting torch's one warning."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = scheduler.get_lr()[0]
+    assert [str(w.message) for w in caught] == [MESSAGES["get_lr() called from outside"][2]]
+    return value
+
+
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
+@pytest.mark.parametrize("name", sorted(set(SCHEDULERS) - GET_LR_NOT_IMPLEMENTED))
+def test_get_lr_before_the_first_step_repeats_step_0_except_for_four(name):
+    """pitfalls.md: before the first step(), get_lr() returns the current value for the four
+    that compute from the base rate, applies step 0's factor again for StepLR, MultiStepLR,
+    ConstantLR and LinearLR, returns ExponentialLR's next value, multiplies MultiplicativeLR's
+    lr by its function at 0, and applies PolynomialLR's and CosineAnnealingLR's change from a
+    step -1 to step 0 (CosineAnnealingLR above lr for an eta_min below it)."""
+    optimizer = dummy_optimizer(0.1)
+    if name == "MultiplicativeLR":  # f(0) differs from every factor a run uses
+        scheduler = sched.MultiplicativeLR(optimizer, lambda t: 0.5 if t == 0 else 0.9)
+    else:
+        scheduler = make(name, optimizer)
+    current = optimizer.param_groups[0]["lr"]
+    recomputed = get_lr_warned(scheduler)
+    optimizer.step()
+    step(scheduler)
+    following = optimizer.param_groups[0]["lr"]
+    if name in FROM_THE_BASE_RATE:
+        assert recomputed == approx(current)
+    elif name in {"StepLR", "MultiStepLR", "ConstantLR", "LinearLR"}:
+        assert recomputed == approx(current * current / 0.1)  # step 0's factor twice
+    elif name == "ExponentialLR":
+        assert recomputed == approx(following) != approx(current)
+    elif name == "MultiplicativeLR":
+        assert recomputed == approx(0.1 * 0.5) and following == approx(0.1 * 0.9)
+    elif name == "PolynomialLR":  # total_iters=8, power=1: (1 - 0/8) / (1 - (-1)/8)
+        assert recomputed == approx(0.1 * 8 / 9) and following == approx(0.1 * 7 / 8)
+    else:  # CosineAnnealingLR, T_max=8: cos(0 pi/8) against cos(-1 pi/8)
+        assert name == "CosineAnnealingLR"
+        assert recomputed == approx(0.1 * 2 / (1 + math.cos(math.pi / 8)))
+        assert recomputed > current
+
+
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
+@pytest.mark.parametrize("eta_min", [0.0, 0.05])
+def test_get_lr_of_a_cosine_repeats_its_update_from_eta_min_and_starts_above_lr(eta_min):
+    """pitfalls.md: CosineAnnealingLR's get_lr() applies the current step's update again, a
+    change of the distance to eta_min; before the first step() it returns more than lr."""
+    optimizer = dummy_optimizer(0.1)
+    scheduler = sched.CosineAnnealingLR(optimizer, T_max=6, eta_min=eta_min)
+    assert get_lr_warned(scheduler) > 0.1
+    previous = 0.1
+    for _ in range(4):
+        optimizer.step()
+        scheduler.step()
+        current = optimizer.param_groups[0]["lr"]
+        again = eta_min + (current - eta_min) * (current - eta_min) / (previous - eta_min)
+        assert get_lr_warned(scheduler) == approx(again)
+        previous = current
+
+
 def test_get_lr_of_multiplicative_lr_is_the_next_value_only_for_a_constant_factor():
     """pitfalls.md: MultiplicativeLR's get_lr() multiplies by lambda(t), the next step by
     lambda(t + 1); they differ when the function changes between steps."""
