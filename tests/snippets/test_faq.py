@@ -6,12 +6,16 @@ whose printed output pytest-codeblocks compares. The two questions the seed page
 are asked word for word, and every guide answers at least one question.
 """
 
+import builtins
 import math
 import re
+import warnings
 from pathlib import Path
 
 import pytest
 import torch
+from every_scheduler import SCHEDULERS, make, step
+from schedules import dummy_optimizer
 from torch.utils.data import DataLoader
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -97,9 +101,10 @@ def test_answer_is_short_and_links_to_its_evidence(title):
 
 @pytest.mark.parametrize("title", QUESTIONS)
 def test_answer_names_only_classes_torch_has(title):
-    # `StepLR`, `GradScaler(...)`: a capitalised name in code; `T_max` is an argument
+    # `StepLR`, `GradScaler(...)`: a capitalised name in code; `T_max` is an argument;
+    # `NotImplementedError`: an exception torch raises, one of Python's own
     names = re.findall(r"`([A-Z][A-Za-z]*)[`(]", prose(QUESTIONS[title]))
-    modules = (torch.optim.lr_scheduler, torch.amp)
+    modules = (torch.optim.lr_scheduler, torch.amp, builtins)
     unknown = [name for name in names if not any(hasattr(m, name) for m in modules)]
     assert unknown == []
 
@@ -232,3 +237,35 @@ def test_a_loop_counting_micro_batches_across_epochs_is_sized_as_a_total():
         None,
         None,
     )
+
+
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
+@pytest.mark.parametrize("name", SCHEDULERS)
+def test_get_lr_from_outside_raises_for_three_and_only_four_return_the_current_value(name):
+    """faq.md: called from outside, get_lr() raises NotImplementedError without a warning for
+    SequentialLR, ChainedScheduler and ReduceLROnPlateau; the other twelve warn, and only
+    LambdaLR, CyclicLR, CosineAnnealingWarmRestarts and OneCycleLR return the current value
+    (checked before the first step() and after each of the next four)."""
+    optimizer = dummy_optimizer(0.1)
+    scheduler = make(name, optimizer)
+    returned_the_current_value = []
+    for _ in range(5):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if name in {"SequentialLR", "ChainedScheduler", "ReduceLROnPlateau"}:
+                with pytest.raises(NotImplementedError):
+                    scheduler.get_lr()
+                assert caught == []
+                return
+            recomputed = scheduler.get_lr()[0]
+        assert [str(w.message) for w in caught] == [
+            "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
+        ]
+        current = optimizer.param_groups[0]["lr"]
+        returned_the_current_value.append(recomputed == pytest.approx(current))
+        optimizer.step()
+        step(scheduler)
+    if name in {"LambdaLR", "CyclicLR", "CosineAnnealingWarmRestarts", "OneCycleLR"}:
+        assert all(returned_the_current_value)
+    else:
+        assert not all(returned_the_current_value)
