@@ -269,3 +269,37 @@ def test_get_lr_from_outside_raises_for_three_and_only_four_return_the_current_v
         assert all(returned_the_current_value)
     else:
         assert not all(returned_the_current_value)
+
+
+@pytest.mark.parametrize(
+    "kwargs, negative",
+    [
+        ({"total_steps": 100}, True),
+        ({"total_steps": 100, "three_phase": True}, True),
+        ({"total_steps": 1000, "final_div_factor": 1}, False),
+        ({"total_steps": 1000, "final_div_factor": 1, "three_phase": True}, False),
+    ],
+)
+def test_a_linear_one_cycle_ends_one_step_of_its_last_drop_below_min_lr_negative_if_steep(
+    kwargs, negative
+):
+    """faq.md: with every argument positive, a linear OneCycleLR leaves min_lr minus one
+    step of its last phase's drop after its last allowed scheduler.step(), negative when
+    that step drops more than min_lr (a flat three-phase end leaves min_lr); the block's run
+    is the first case."""
+    optimizer = dummy_optimizer(0.1)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=0.1, anneal_strategy="linear", **kwargs
+    )
+    used = []
+    for _ in range(kwargs["total_steps"]):
+        used.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    after = optimizer.param_groups[0]["lr"]
+    min_lr = 0.1 / 25 / kwargs.get("final_div_factor", 1e4)
+    last_drop = used[-2] - used[-1]
+    assert min(used) == pytest.approx(min_lr)
+    assert after == pytest.approx(min_lr - last_drop)
+    assert (after < min_lr) is (last_drop > 1e-12)  # equal only for a flat last phase
+    assert (after < 0) is negative is (last_drop > min_lr)
