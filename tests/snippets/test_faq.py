@@ -244,7 +244,7 @@ def test_a_loop_counting_micro_batches_across_epochs_is_sized_as_a_total():
 def test_get_lr_from_outside_raises_for_three_and_only_four_return_the_current_value(name):
     """faq.md: called from outside, get_lr() raises NotImplementedError without a warning for
     SequentialLR, ChainedScheduler and ReduceLROnPlateau; the other twelve warn, and only
-    LambdaLR, CyclicLR, CosineAnnealingWarmRestarts and OneCycleLR return the current value
+    LambdaLR, CyclicLR, CosineAnnealingWarmRestarts and OneCycleLR always return the current value
     (checked before the first step() and after each of the next four)."""
     optimizer = dummy_optimizer(0.1)
     scheduler = make(name, optimizer)
