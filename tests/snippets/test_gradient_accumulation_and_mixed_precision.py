@@ -38,25 +38,63 @@ def test_sized_in_updates_the_cycle_completes_sized_in_micro_batches_it_never_pe
     assert f"{max(lrs):.4f}" == "0.0933" and f"{lrs[-1]:.3g}" == "0.0933"
 
 
-@pytest.mark.parametrize(
-    "accumulation_steps, updates, ends",
-    [(2, 80, "past the peak"), (3, 53, "past the peak"), (4, 40, "rising"), (5, 32, "rising")],
-)
-def test_sized_in_micro_batches_one_cycle_still_rises_at_the_end_only_from_four_steps(
-    accumulation_steps, updates, ends
+def sized_in_micro_batches(micro_batches: int, accumulation_steps: int, epochs: int = 10):
+    """The page's mistaken loop: OneCycleLR sized with steps_per_epoch=len(loader), an update
+    (and scheduler.step()) on every accumulation_steps-th micro-batch. Returns total_steps
+    and the lr of each update."""
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.01, momentum=0.9)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=0.1, epochs=epochs, steps_per_epoch=micro_batches
+    )
+    lrs = []
+    for _ in range(epochs):
+        for i in range(micro_batches):
+            if (i + 1) % accumulation_steps == 0:
+                lrs.append(optimizer.param_groups[0]["lr"])
+                optimizer.step()
+                scheduler.step()
+    return scheduler.total_steps, lrs
+
+
+@pytest.mark.parametrize("accumulation_steps", [2, 3, 4, 5, 6])
+def test_sized_in_micro_batches_one_cycle_still_rises_at_the_end_below_30_percent_updates(
+    accumulation_steps,
 ):
-    """The pitfall's warning (and pitfalls.md): the run covers 1/accumulation_steps of the
-    schedule, less than the warm-up (pct_start=0.3) from accumulation_steps=4 on; with 2
-    or 3 it ends part-way down the decay, far above the final value."""
-    total, lrs = one_cycle_lrs(steps_per_epoch=16, updates=160 // accumulation_steps)
-    assert (total, len(lrs)) == (160, updates)
-    peak = lrs.index(max(lrs))
-    if ends == "rising":
-        assert peak == updates - 1 and max(lrs) < 0.1
+    """The pitfall's warning (and pitfalls.md): the loop covers (len(loader) //
+    accumulation_steps) / len(loader) of the schedule, at least accumulation_steps times too
+    slowly; the lr still rises at the end when that is below pct_start=0.3, always from
+    accumulation_steps=4 on, never with 2 (past the peak), with 3 depending on len(loader)."""
+    rising_for = []
+    for micro_batches in range(accumulation_steps, 41):
+        total, lrs = sized_in_micro_batches(micro_batches, accumulation_steps)
+        updates = 10 * (micro_batches // accumulation_steps)
+        assert total == 10 * micro_batches and len(lrs) == updates
+        assert updates * accumulation_steps <= total
+        rising = lrs[-1] > lrs[-2] and max(lrs) < 0.1
+        assert rising is (updates < 0.3 * total), micro_batches
+        if rising:
+            rising_for.append(micro_batches)
+        elif updates == 0.3 * total:  # 3 of 10 micro-batches: the last update is the peak
+            assert lrs[-1] == max(lrs) == pytest.approx(0.1, rel=1e-12)
+        else:  # past the peak
+            assert lrs[-1] < max(lrs) == pytest.approx(0.1, rel=1e-12)
+    if accumulation_steps >= 4:
+        assert rising_for == list(range(accumulation_steps, 41))
+    elif accumulation_steps == 2:
+        assert rising_for == []
     else:
-        assert peak == 47 and max(lrs) == pytest.approx(0.1, rel=1e-12)  # 30 % of 160, from 0
-        assert lrs[-1] < lrs[-2] and lrs[-1] > 0.5 * max(lrs) > 1000 * 4e-7
-    assert (1 / accumulation_steps < 0.3) is (ends == "rising")
+        assert 16 not in rising_for and {11, 17} <= set(rising_for)
+
+
+def test_with_three_steps_the_pages_16_micro_batches_end_two_updates_past_the_peak():
+    """The pitfall's warning: with accumulation_steps=3, 16 micro-batches and 10 epochs, the
+    run ends two updates past the peak; with 11 or 17 the lr is still rising."""
+    total, lrs = sized_in_micro_batches(16, 3)
+    assert (total, len(lrs), lrs.index(max(lrs))) == (160, 50, 47)
+    assert f"{lrs[-1]:.4f}" == "0.0999"
+    for micro_batches in (11, 17):
+        _, lrs = sized_in_micro_batches(micro_batches, 3)
+        assert lrs[-1] == max(lrs) < 0.1
 
 
 def step_per_micro_batch(make_scheduler, epochs=10, micro_batches=16, accumulation_steps=4):

@@ -6,6 +6,7 @@ the wrong learning rates the page prints from independent formulas, and checks t
 links every pitfall section of the site.
 """
 
+import bisect
 import math
 import re
 import unicodedata
@@ -745,6 +746,67 @@ def test_get_lr_from_outside_recomputes_the_current_step(name):
             assert recomputed == approx(following)
 
 
+def get_lr_warned(scheduler) -> float:
+    """scheduler.get_lr()[0] called from outside, asserting torch's one warning."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = scheduler.get_lr()[0]
+    assert [str(w.message) for w in caught] == [MESSAGES["get_lr() called from outside"][2]]
+    return value
+
+
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
+@pytest.mark.parametrize("name", sorted(set(SCHEDULERS) - GET_LR_NOT_IMPLEMENTED))
+def test_get_lr_before_the_first_step_repeats_step_0_except_for_four(name):
+    """pitfalls.md: before the first step(), get_lr() returns the current value for the four
+    that compute from the base rate, applies step 0's factor again for StepLR, MultiStepLR,
+    ConstantLR and LinearLR, returns ExponentialLR's next value, multiplies MultiplicativeLR's
+    lr by its function at 0, and applies PolynomialLR's and CosineAnnealingLR's change from a
+    step -1 to step 0 (CosineAnnealingLR above lr for an eta_min below it)."""
+    optimizer = dummy_optimizer(0.1)
+    if name == "MultiplicativeLR":  # f(0) differs from every factor a run uses
+        scheduler = sched.MultiplicativeLR(optimizer, lambda t: 0.5 if t == 0 else 0.9)
+    else:
+        scheduler = make(name, optimizer)
+    current = optimizer.param_groups[0]["lr"]
+    recomputed = get_lr_warned(scheduler)
+    optimizer.step()
+    step(scheduler)
+    following = optimizer.param_groups[0]["lr"]
+    if name in FROM_THE_BASE_RATE:
+        assert recomputed == approx(current)
+    elif name in {"StepLR", "MultiStepLR", "ConstantLR", "LinearLR"}:
+        assert recomputed == approx(current * current / 0.1)  # step 0's factor twice
+    elif name == "ExponentialLR":
+        assert recomputed == approx(following) != approx(current)
+    elif name == "MultiplicativeLR":
+        assert recomputed == approx(0.1 * 0.5) and following == approx(0.1 * 0.9)
+    elif name == "PolynomialLR":  # total_iters=8, power=1: (1 - 0/8) / (1 - (-1)/8)
+        assert recomputed == approx(0.1 * 8 / 9) and following == approx(0.1 * 7 / 8)
+    else:  # CosineAnnealingLR, T_max=8: cos(0 pi/8) against cos(-1 pi/8)
+        assert name == "CosineAnnealingLR"
+        assert recomputed == approx(0.1 * 2 / (1 + math.cos(math.pi / 8)))
+        assert recomputed > current
+
+
+@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
+@pytest.mark.parametrize("eta_min", [0.0, 0.05])
+def test_get_lr_of_a_cosine_repeats_its_update_from_eta_min_and_starts_above_lr(eta_min):
+    """pitfalls.md: CosineAnnealingLR's get_lr() applies the current step's update again, a
+    change of the distance to eta_min; before the first step() it returns more than lr."""
+    optimizer = dummy_optimizer(0.1)
+    scheduler = sched.CosineAnnealingLR(optimizer, T_max=6, eta_min=eta_min)
+    assert get_lr_warned(scheduler) > 0.1
+    previous = 0.1
+    for _ in range(4):
+        optimizer.step()
+        scheduler.step()
+        current = optimizer.param_groups[0]["lr"]
+        again = eta_min + (current - eta_min) * (current - eta_min) / (previous - eta_min)
+        assert get_lr_warned(scheduler) == approx(again)
+        previous = current
+
+
 def test_get_lr_of_multiplicative_lr_is_the_next_value_only_for_a_constant_factor():
     """pitfalls.md: MultiplicativeLR's get_lr() multiplies by lambda(t), the next step by
     lambda(t + 1); they differ when the function changes between steps."""
@@ -966,8 +1028,9 @@ def test_built_after_loading_a_multiplying_scheduler_stays_wrong_and_the_others_
     """pitfalls.md, faq.md: built after optimizer.load_state_dict() and then given its
     state, ConstantLR, LinearLR and MultiStepLR with a milestone at 0 (and a ChainedScheduler
     holding one) stay off for the whole run; LambdaLR, CyclicLR, CosineAnnealingWarmRestarts,
-    OneCycleLR only at the first update; a SequentialLR as its current child, until its next
-    milestone; the others resume exactly."""
+    OneCycleLR only at the first update; the others resume exactly. (every_scheduler's
+    SequentialLR, saved at 2, is off for one update, up to its milestone at 3: see
+    test_a_sequential_lr_built_after_loading_restarts_and_stays_wrong_until_a_milestone.)"""
     create = LATE_BUILD_CASES[case]
     weight, saved_optimizer, saved_scheduler, uninterrupted = saved_after_two_steps(create, 8)
 
@@ -987,6 +1050,98 @@ def test_built_after_loading_a_multiplying_scheduler_stays_wrong_and_the_others_
         assert not any(wrong)
     if case.startswith("LinearLR("):  # the page's example: half the rate for good
         assert resumed == approx([u / 2 for u in uninterrupted])
+
+
+SEQUENTIAL_CHILDREN = {
+    "LambdaLR": lambda o: sched.LambdaLR(o, lambda t: 0.95**t),
+    "MultiplicativeLR": lambda o: sched.MultiplicativeLR(o, lambda t: 0.95),
+    "StepLR": lambda o: sched.StepLR(o, 2, 0.5),
+    "MultiStepLR": lambda o: sched.MultiStepLR(o, [2, 5], 0.5),
+    "ConstantLR": lambda o: sched.ConstantLR(o, 0.5, 3),
+    "LinearLR": lambda o: sched.LinearLR(o, 0.5, 1.0, 3),
+    "ExponentialLR": lambda o: sched.ExponentialLR(o, 0.9),
+    "PolynomialLR": lambda o: sched.PolynomialLR(o, 30, 2),
+    "CosineAnnealingLR": lambda o: sched.CosineAnnealingLR(o, 30),
+    "CyclicLR": lambda o: sched.CyclicLR(o, 0.01, 0.1, 3),
+    "CosineAnnealingWarmRestarts": lambda o: sched.CosineAnnealingWarmRestarts(o, 4),
+    "OneCycleLR": lambda o: sched.OneCycleLR(o, 0.1, total_steps=40),
+}
+
+
+def resumed_lrs(create, resume_at: int, steps: int, build_first: bool):
+    """lrs of `steps` updates, the run saved and resumed before update `resume_at`, the
+    scheduler built before (build_first) or after optimizer.load_state_dict(); and the lr
+    its constructor wrote when built after."""
+    weight = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=0.1)
+    scheduler = create(optimizer)
+    used = lrs_from_here(optimizer, scheduler, resume_at)
+    saved_optimizer, saved_scheduler = optimizer.state_dict(), scheduler.state_dict()
+    optimizer = torch.optim.SGD([weight], lr=0.1)
+    if build_first:
+        scheduler = create(optimizer)
+    optimizer.load_state_dict(saved_optimizer)
+    if not build_first:
+        scheduler = create(optimizer)
+    written = optimizer.param_groups[0]["lr"]
+    scheduler.load_state_dict(saved_scheduler)
+    return used + lrs_from_here(optimizer, scheduler, steps - resume_at), written
+
+
+@pytest.mark.parametrize("first", SEQUENTIAL_CHILDREN)
+def test_a_sequential_lr_built_after_loading_restarts_and_stays_wrong_until_a_milestone(first):
+    """pitfalls.md, faq.md: built after optimizer.load_state_dict(), SequentialLR resets the
+    rate to initial_lr and restarts its first child, whatever was loaded; the rate it wrote
+    is used once if the running child computes from the base rate, otherwise the error lasts
+    until the next milestone, past it into a MultiplicativeLR, and to the end after the last.
+    Every child first, then every child second, before ExponentialLR or MultiplicativeLR."""
+    milestones, steps = [4, 9], 16
+    from_the_base_rate = {"LambdaLR", "CyclicLR", "CosineAnnealingWarmRestarts", "OneCycleLR"}
+    for second in SEQUENTIAL_CHILDREN:
+        for third in ("ExponentialLR", "MultiplicativeLR"):
+            names = [first, second, third]
+
+            def create(o, names=names):
+                children = [SEQUENTIAL_CHILDREN[name](o) for name in names]
+                return sched.SequentialLR(o, children, milestones)
+
+            fresh = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+            first_value = (create(fresh), fresh.param_groups[0]["lr"])[1]
+            uninterrupted, _ = resumed_lrs(create, 0, steps, build_first=True)
+            for resume_at in (2, 4, 6, 9, 12):
+                built_first, _ = resumed_lrs(create, resume_at, steps, build_first=True)
+                assert built_first == approx(uninterrupted)
+                late, written = resumed_lrs(create, resume_at, steps, build_first=False)
+                if "OneCycleLR" not in names[1:]:  # it rewrites initial_lr when created
+                    assert written == approx(first_value), names
+                wrong = [t for t in range(steps) if late[t] != approx(uninterrupted[t])]
+                expected = []
+                if written != approx(uninterrupted[resume_at]):
+                    expected = [resume_at]
+                    for t in range(resume_at + 1, steps):
+                        running = names[bisect.bisect_right(milestones, t)]
+                        if running in from_the_base_rate:
+                            break
+                        if t in milestones and running != "MultiplicativeLR":
+                            break
+                        expected.append(t)
+                assert wrong == expected, (names, resume_at)
+
+
+def test_a_sequential_lr_built_after_loading_past_its_last_milestone_is_off_by_a_constant():
+    """pitfalls.md: after the last milestone the error lasts to the end of the run: an
+    ExponentialLR warm-up then a cosine, resumed at step 30, runs 2.287 times too high."""
+
+    def create(o):
+        children = [sched.ExponentialLR(o, 0.9), sched.CosineAnnealingLR(o, T_max=50)]
+        return sched.SequentialLR(o, children, milestones=[3])
+
+    uninterrupted, _ = resumed_lrs(create, 0, 50, build_first=True)
+    late, written = resumed_lrs(create, 30, 50, build_first=False)
+    assert written == 0.1 and late[:30] == uninterrupted[:30]
+    ratios = [late[t] / uninterrupted[t] for t in range(30, 50)]
+    assert ratios == approx([0.1 / uninterrupted[30]] * 20)
+    assert f"{ratios[0]:.3f}" == "2.287"
 
 
 SILENT_AT_THE_FIRST_MICRO_BATCH = {
