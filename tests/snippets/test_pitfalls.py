@@ -1187,3 +1187,56 @@ def test_stepping_every_micro_batch_warns_at_the_first_except_where_the_wrong_or
         assert warned_at == []
     else:
         assert warned_at == [0]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "climbs"),
+    [
+        ({}, True),
+        ({"three_phase": True}, True),
+        ({"final_div_factor": 1}, True),
+        ({"three_phase": True, "final_div_factor": 1}, False),
+    ],
+)
+def test_cos_one_cycle_past_its_end_climbs_back_unless_its_last_phase_is_flat(kwargs, climbs):
+    """pitfalls.md: after the last allowed step a cosine OneCycleLR leaves a value above
+    min_lr; a flat last phase (three_phase=True, final_div_factor=1) leaves min_lr, with
+    either anneal_strategy."""
+    for strategy in ("cos", "linear"):
+        scheduler = sched.OneCycleLR(
+            dummy_optimizer(0.1), 0.1, total_steps=100, anneal_strategy=strategy, **kwargs
+        )
+        used = lrs_used(scheduler, 100)
+        after = scheduler.optimizer.param_groups[0]["lr"]
+        min_lr = 0.1 / 25 / kwargs.get("final_div_factor", 1e4)
+        assert used[-1] == pytest.approx(min_lr, rel=1e-9)
+        if not climbs:
+            assert after == pytest.approx(min_lr, rel=1e-12)
+        elif strategy == "cos":
+            assert after > min_lr * (1 + 1e-6)
+
+
+def behind_a_hand_over(scheduler_class, steps: int, **kwargs) -> list[float]:
+    """The lrs of `scheduler_class(**kwargs)` as the second child of a SequentialLR, after a
+    two-step hold (lr 0.1)."""
+    optimizer = dummy_optimizer(0.1)
+    hold = sched.ConstantLR(optimizer, factor=1.0, total_iters=2)
+    child = scheduler_class(optimizer, **kwargs)
+    return lrs_used(sched.SequentialLR(optimizer, [hold, child], milestones=[2]), steps)
+
+
+def test_total_iters_0_behind_a_sequential_hand_over_divides_by_zero_or_drops_the_factor():
+    """pitfalls.md, faq.md: stepped from creation, total_iters=0 keeps the start factor;
+    as a later SequentialLR child, LinearLR and PolynomialLR divide by zero at the hand-over
+    and ConstantLR never applies its factor."""
+    for scheduler_class in (sched.LinearLR, sched.PolynomialLR):
+        with pytest.raises(ZeroDivisionError):
+            behind_a_hand_over(scheduler_class, 4, total_iters=0)
+    handed_over = behind_a_hand_over(sched.ConstantLR, 6, factor=0.5, total_iters=0)
+    assert handed_over == approx([0.1] * 6)  # the hold's 0.1, then 0.1: 0.5 never applied
+    alone = sched.ConstantLR(dummy_optimizer(0.1), factor=0.5, total_iters=0)
+    assert lrs_used(alone, 6) == approx([0.05] * 6)
+    alone = sched.LinearLR(dummy_optimizer(0.1), start_factor=0.5, total_iters=0)
+    assert lrs_used(alone, 6) == approx([0.05] * 6)
+    alone = sched.PolynomialLR(dummy_optimizer(0.1), total_iters=0)
+    assert lrs_used(alone, 6) == approx([0.1] * 6)
