@@ -64,6 +64,7 @@ def train_rank(rank, port, results):
         results.put((reduce_metric, *train_12_epochs(rank, reduce_metric)))
     results.put(("buffers", *batch_norm_running_means(rank)))
     results.put(("buffers at each forward", rank, running_means_at_each_forward_start(rank)))
+    results.put(("buffer sync switch", rank, *buffer_sync_switch()))
     # Both ranks finish their collectives before either leaves: a rank that tears down the
     # group while the other is still in DDP's last buffer broadcast makes gloo abort it.
     dist.barrier()
@@ -72,7 +73,7 @@ def train_rank(rank, port, results):
 
 def batch_norm_running_means(rank):
     """A BatchNorm's running mean after one forward on this rank's own batch, and after a
-    second; the second forward starts by copying rank 0's buffers (broadcast_buffers=True)."""
+    second; the second forward starts by copying rank 0's buffers (forward_sync_buffers)."""
     torch.manual_seed(0)
     model = DistributedDataParallel(nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)))
     batch = torch.arange(8.0).reshape(4, 2) * (rank + 1)  # a different batch on each rank
@@ -83,6 +84,17 @@ def batch_norm_running_means(rank):
         model(batch)
     after_two = model.module[1].running_mean.tolist()
     return rank, after_one, after_two, batch_mean
+
+
+def buffer_sync_switch():
+    """DDP's forward_sync_buffers by default, and the warnings of broadcast_buffers=True."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        default = DistributedDataParallel(nn.BatchNorm1d(2))
+        DistributedDataParallel(nn.BatchNorm1d(2), broadcast_buffers=True)
+    # getattr: torch 2.11, which the GPU job runs, has broadcast_buffers only.
+    sync = getattr(default, "forward_sync_buffers", None)
+    return sync, [(w.category.__name__, str(w.message)) for w in caught]
 
 
 # The forwards of running_means_at_each_forward_start, in order: (gradients enabled, in no_sync())
@@ -161,7 +173,7 @@ def runs():
     for process in processes:
         process.start()
     try:
-        collected = [results.get(timeout=180) for _ in range(8)]
+        collected = [results.get(timeout=180) for _ in range(10)]
     finally:
         for process in processes:
             process.join(timeout=30)
@@ -170,7 +182,7 @@ def runs():
     assert [process.exitcode for process in processes] == [0, 0]
     return {
         way: sorted(result[1:] for result in collected if result[0] == way)
-        for way in (False, True, "buffers", "buffers at each forward")
+        for way in (False, True, "buffers", "buffers at each forward", "buffer sync switch")
     }
 
 
@@ -223,6 +235,20 @@ def test_ddp_copies_buffers_only_before_a_forward_that_follows_one_with_gradient
     # only if the forward before it ran with gradients enabled and outside no_sync()
     assert [previous[0] and not previous[1] for previous in FORWARDS[:-1]] == same[1:]
     assert same == [True, True, True, False, False, True, False]
+
+
+@pytest.mark.torch_versions("2.13")  # quotes torch's deprecation message
+def test_ddp_syncs_buffers_by_default_through_forward_sync_buffers_and_broadcast_buffers_warns(
+    runs,
+):
+    """distributed page: by default DDP copies rank 0's buffers (forward_sync_buffers is True);
+    passing the older broadcast_buffers warns that it is deprecated."""
+    for rank, sync, caught in runs["buffer sync switch"]:
+        assert sync is True
+        assert [category for category, _ in caught] == ["FutureWarning"]
+        assert caught[0][1].startswith(
+            "`broadcast_buffers` is deprecated. Use `forward_sync_buffers` instead."
+        )
 
 
 def test_the_all_reduced_loss_is_the_same_on_every_rank_but_counts_padded_samples_twice():

@@ -241,14 +241,15 @@ def test_a_loop_counting_micro_batches_across_epochs_is_sized_as_a_total():
 
 @pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 @pytest.mark.parametrize("name", SCHEDULERS)
-def test_get_lr_from_outside_raises_for_three_and_only_four_return_the_current_value(name):
-    """faq.md: called from outside, get_lr() raises NotImplementedError without a warning for
-    SequentialLR, ChainedScheduler and ReduceLROnPlateau; the other twelve warn, and only
-    LambdaLR, CyclicLR, CosineAnnealingWarmRestarts and OneCycleLR always return the current value
-    (checked before the first step() and after each of the next four)."""
+def test_get_lr_from_outside_raises_for_three_and_only_four_return_what_they_last_wrote(name):
+    """faq.md, pitfalls.md: called from outside, get_lr() raises NotImplementedError without a
+    warning for SequentialLR, ChainedScheduler and ReduceLROnPlateau; the other twelve warn, and
+    only LambdaLR, CyclicLR, CosineAnnealingWarmRestarts and OneCycleLR always return what they
+    last wrote (get_last_lr()), worked out again from the step count, so a value set by hand is
+    not seen (checked before the first step() and after each of the next four)."""
     optimizer = dummy_optimizer(0.1)
     scheduler = make(name, optimizer)
-    returned_the_current_value = []
+    returned_what_it_last_wrote = []
     for _ in range(5):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -261,14 +262,18 @@ def test_get_lr_from_outside_raises_for_three_and_only_four_return_the_current_v
         assert [str(w.message) for w in caught] == [
             "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
         ]
-        current = optimizer.param_groups[0]["lr"]
-        returned_the_current_value.append(recomputed == pytest.approx(current))
+        returned_what_it_last_wrote.append(recomputed == pytest.approx(scheduler.get_last_lr()[0]))
         optimizer.step()
         step(scheduler)
     if name in {"LambdaLR", "CyclicLR", "CosineAnnealingWarmRestarts", "OneCycleLR"}:
-        assert all(returned_the_current_value)
+        assert all(returned_what_it_last_wrote)
+        optimizer.param_groups[0]["lr"] = 0.5  # set by hand: not what get_lr() returns
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            assert scheduler.get_lr() == pytest.approx(scheduler.get_last_lr())
+        assert scheduler.get_last_lr()[0] != pytest.approx(0.5)
     else:
-        assert not all(returned_the_current_value)
+        assert not all(returned_what_it_last_wrote)
 
 
 @pytest.mark.parametrize(

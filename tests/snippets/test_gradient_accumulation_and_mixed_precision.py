@@ -38,10 +38,12 @@ def test_sized_in_updates_the_cycle_completes_sized_in_micro_batches_it_never_pe
     assert f"{max(lrs):.4f}" == "0.0933" and f"{lrs[-1]:.3g}" == "0.0933"
 
 
-def sized_in_micro_batches(micro_batches: int, accumulation_steps: int, epochs: int = 10):
+def sized_in_micro_batches(
+    micro_batches: int, accumulation_steps: int, epochs: int = 10, short_window: bool = False
+):
     """The page's mistaken loop: OneCycleLR sized with steps_per_epoch=len(loader), an update
-    (and scheduler.step()) on every accumulation_steps-th micro-batch. Returns total_steps
-    and the lr of each update."""
+    (and scheduler.step()) on every accumulation_steps-th micro-batch, and with `short_window`
+    on the last micro-batch of an epoch too. Returns total_steps and the lr of each update."""
     optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.01, momentum=0.9)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=0.1, epochs=epochs, steps_per_epoch=micro_batches
@@ -49,11 +51,34 @@ def sized_in_micro_batches(micro_batches: int, accumulation_steps: int, epochs: 
     lrs = []
     for _ in range(epochs):
         for i in range(micro_batches):
-            if (i + 1) % accumulation_steps == 0:
+            last = short_window and i == micro_batches - 1
+            if (i + 1) % accumulation_steps == 0 or last:
                 lrs.append(optimizer.param_groups[0]["lr"])
                 optimizer.step()
                 scheduler.step()
     return scheduler.total_steps, lrs
+
+
+@pytest.mark.parametrize("short_window", [False, True])
+def test_sized_in_micro_batches_the_schedule_runs_len_loader_over_updates_times_too_slowly(
+    short_window,
+):
+    """gradient-accumulation page: len(loader) / updates per epoch times too slowly, at least
+    accumulation_steps times in the page's loop, at most that when the short window updates."""
+    for micro_batches in range(2, 41):
+        for accumulation_steps in range(2, micro_batches + 1):
+            total, lrs = sized_in_micro_batches(micro_batches, accumulation_steps, 3, short_window)
+            slowdown = total / len(lrs)
+            updates = (math.ceil if short_window else math.floor)(
+                micro_batches / accumulation_steps
+            )
+            assert slowdown == pytest.approx(micro_batches / updates, rel=1e-12)
+            if short_window:
+                assert slowdown <= accumulation_steps
+            else:
+                assert slowdown >= accumulation_steps
+    total, lrs = sized_in_micro_batches(5, 4, 10, short_window=True)
+    assert total / len(lrs) == 2.5  # 5 micro-batches, 4 per update: 2.5 times, not 4
 
 
 @pytest.mark.parametrize("accumulation_steps", [2, 3, 4, 5, 6])
