@@ -757,10 +757,12 @@ def test_linear_lr_to_end_factor_0_is_a_floor_only_from_start_factor_1():
         assert run_to(total_iters, 1.0)[total_iters] == 0.0, total_iters
         if total_iters > 1:  # the floor lies after the stop: right again from it on
             assert run_to(total_iters, 1.0, stop=1)[total_iters:] == [0.0] * 5, total_iters
+    signs = set()
     for total_iters in range(3, 51):
         uninterrupted = run_to(total_iters, default)
         at_floor = uninterrupted[total_iters]
         assert at_floor != 0.0 and abs(at_floor) < 1e-15, total_iters  # tiny, not 0
+        signs.add(math.copysign(1, at_floor))
         for stop in sorted({1, total_iters // 2, total_iters - 1}):
             resumed = run_to(total_iters, default, stop=stop)
             assert all(resumed[t] != uninterrupted[t] for t in range(stop, total_iters + 5))
@@ -768,6 +770,8 @@ def test_linear_lr_to_end_factor_0_is_a_floor_only_from_start_factor_1():
             ratio = resumed[stop] / uninterrupted[stop]
             assert resumed[total_iters] / at_floor == pytest.approx(ratio, rel=1e-9)
             assert resumed[-1] / uninterrupted[-1] == pytest.approx(ratio, rel=1e-9)
+    assert signs == {1.0, -1.0}  # tiny of either sign (total_iters=5, the default, is negative)
+    assert run_to(5, default)[5] < 0
 
 
 def loads_weights_only(state):

@@ -151,9 +151,9 @@ def test_a_whole_number_step_epoch_can_land_on_t_cur_equal_to_t_i_and_use_eta_mi
 
 
 def test_each_cycle_starts_at_the_lr_exactly_with_eta_min_0_else_up_to_rounding():
-    off, ulps_above_lr = [], []
+    off, ulps_above_lr, ulps_below_0 = [], [], []
     for base_lr in (0.1, 0.3, 0.7, 3e-4, 0.05, 1.0, 0.123):
-        for eta_min in (0.0, 0.001, 0.01, 1e-5, 0.02, 0.033):
+        for eta_min in (0.0, 0.001, 0.01, 1e-5, 0.02, 0.033, -1.0, -0.5):
             optimizer = dummy_optimizer(base_lr)
             scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(
                 optimizer, T_0=3, eta_min=eta_min
@@ -162,10 +162,13 @@ def test_each_cycle_starts_at_the_lr_exactly_with_eta_min_0_else_up_to_rounding(
             if eta_min == 0.0:
                 assert starts == [base_lr] * 3
             ulps = max(abs(lr - base_lr) for lr in starts) / math.ulp(base_lr)
-            if eta_min <= base_lr:
+            if 0 <= eta_min <= base_lr:
                 assert ulps <= 1  # at most one unit in the last place
-            else:
+            elif eta_min > base_lr:
                 ulps_above_lr.append(ulps)
+            else:
+                ulps_below_0.append(ulps)
             off += [(base_lr, eta_min)] if starts != [base_lr] * 3 else []
     assert (0.3, 0.033) in off  # the page's run: 0.30000000000000004
-    assert max(ulps_above_lr) > 1  # "and more when eta_min > eta_0"
+    assert max(ulps_above_lr) > 1  # "and more when eta_min is above eta_0"
+    assert max(ulps_below_0) > 1  # "or below 0"

@@ -386,3 +386,43 @@ def test_the_linear_overshoot_is_negative_only_for_annealing_shorter_than_d_f_mi
     left = lr_left_by_the_total_steps_th_step(total_steps)
     assert left == pytest.approx(final - (MAX_LR - final) / annealing_steps, rel=1e-6)
     assert (left < 0) == (annealing_steps < DIV_FACTOR * FINAL_DIV_FACTOR - 1)
+
+
+@pytest.mark.parametrize("strategy", ["cos", "linear"])
+def test_the_total_steps_th_call_is_past_the_last_phase_unless_a_three_phase_middle_ends_late(
+    strategy,
+):
+    """one-cycle-lr.md pitfall: two-phase cycles, and three-phase ones with 2pT - 2 < T - 1,
+    evaluate the T-th call past the last phase (cos: above eta_end and rising; linear: below
+    eta_end); three-phase cycles with 2pT - 2 >= T are still coming down from max_lr."""
+    checked = {"past the end": 0, "middle phase": 0}
+    for total_steps in (10, 40, 80, 101):
+        for pct_start in (0.1, 0.2, 0.25, 0.3, 0.4, 0.45, 0.6, 0.75, 0.9, 1.0):
+            for three_phase in (False, True):
+                middle_end = 2 * pct_start * total_steps - 2
+                late = three_phase and middle_end >= total_steps
+                early = not three_phase or middle_end < total_steps - 1
+                if not (late or early) or (not three_phase and pct_start == 1.0):
+                    continue  # an empty or overlapping last phase: the table's cases
+                if pct_start * total_steps <= 1.5:
+                    continue  # a warm-up of at most one step (1 raises when created)
+                optimizer = dummy_optimizer(0.1)
+                scheduler = torch.optim.lr_scheduler.OneCycleLR(
+                    optimizer,
+                    0.1,
+                    total_steps=total_steps,
+                    pct_start=pct_start,
+                    three_phase=three_phase,
+                    anneal_strategy=strategy,
+                )
+                used = lrs_used(scheduler, total_steps)
+                after = optimizer.param_groups[0]["lr"]
+                eta_end = 0.1 / 25 / 1e4
+                if late:
+                    checked["middle phase"] += 1
+                    assert 0.1 >= used[-1] > after > eta_end * 100  # coming down
+                else:
+                    checked["past the end"] += 1
+                    assert used[-1] == pytest.approx(eta_end, rel=1e-6)
+                    assert after > used[-1] if strategy == "cos" else after < used[-1]
+    assert checked["past the end"] > 40 and checked["middle phase"] >= 8
