@@ -63,3 +63,21 @@ def lrs_used_in_order(scheduler, steps: int, scheduler_first: bool) -> list[floa
         if not scheduler_first:
             scheduler.step()
     return used
+
+
+def handed_over_at(milestone: int, build):
+    """``build(optimizer)``'s scheduler as the second child of a ``SequentialLR``, after
+    ``milestone`` steps of ``ConstantLR(factor=1.0)``: a function of the optimizer.
+
+    At the milestone ``SequentialLR`` starts the child with ``step(0)``, its closed form at
+    t = 0, not with the plain steps it would take on its own; the pages document where that
+    differs (``total_iters`` of 0 or below, a list, negative milestones).
+    """
+
+    def sequence(optimizer):
+        hold = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0, total_iters=milestone)
+        return torch.optim.lr_scheduler.SequentialLR(
+            optimizer, [hold, build(optimizer)], milestones=[milestone]
+        )
+
+    return sequence

@@ -660,30 +660,28 @@ def test_a_fresh_grad_scaler_skips_again_the_steps_the_first_run_skipped():
     assert skipped_steps(fresh, weight, optimizer) > 0
 
 
-def wrong_steps_with_the_scheduler_state_alone_for(build, stop, steps, metric=None):
-    """Steps whose LR differs when only the scheduler's state is loaded at ``stop``."""
-
-    def advance(scheduler, optimizer):
-        optimizer.step()
-        scheduler.step(metric) if metric is not None else scheduler.step()
-
+def lrs_with_the_scheduler_state_alone(build, steps, stop=None, metric=None):
+    """The LR of each of ``steps`` steps; at step ``stop`` the run goes on with a fresh
+    optimizer and a new scheduler given only the saved scheduler state (never: ``None``)."""
     optimizer = fresh_optimizer()
     scheduler = build(optimizer)
-    uninterrupted = []
-    for _ in range(steps):
-        uninterrupted.append(optimizer.param_groups[0]["lr"])
-        advance(scheduler, optimizer)
-    optimizer = fresh_optimizer()
-    scheduler = build(optimizer)
-    resumed = []
+    used = []
     for t in range(steps):
         if t == stop:
             state = save_and_load(optimizer, scheduler)["scheduler"]
             optimizer = fresh_optimizer()
             scheduler = build(optimizer)
             scheduler.load_state_dict(state)
-        resumed.append(optimizer.param_groups[0]["lr"])
-        advance(scheduler, optimizer)
+        used.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step(metric) if metric is not None else scheduler.step()
+    return used
+
+
+def wrong_steps_with_the_scheduler_state_alone_for(build, stop, steps, metric=None):
+    """Steps whose LR differs when only the scheduler's state is loaded at ``stop``."""
+    uninterrupted = lrs_with_the_scheduler_state_alone(build, steps, metric=metric)
+    resumed = lrs_with_the_scheduler_state_alone(build, steps, stop, metric)
     return [t for t in range(steps) if resumed[t] != uninterrupted[t]]
 
 
@@ -738,18 +736,7 @@ def test_linear_lr_to_end_factor_0_is_a_floor_only_from_start_factor_1():
         build = lambda o: L.LinearLR(  # noqa: E731
             o, start_factor=start_factor, end_factor=0.0, total_iters=total_iters
         )
-        optimizer = fresh_optimizer()
-        scheduler = build(optimizer)
-        used = []
-        for t in range(total_iters + 5):
-            if t == stop:
-                state = save_and_load(optimizer, scheduler)["scheduler"]
-                optimizer = fresh_optimizer()
-                scheduler = build(optimizer)
-                scheduler.load_state_dict(state)
-            used.append(optimizer.param_groups[0]["lr"])
-            step(scheduler, optimizer, t)
-        return used
+        return lrs_with_the_scheduler_state_alone(build, total_iters + 5, stop)
 
     default = inspect.signature(L.LinearLR).parameters["start_factor"].default
     assert default == 1.0 / 3

@@ -4,7 +4,7 @@ import math
 
 import pytest
 import torch
-from schedules import dummy_optimizer, lrs_used
+from schedules import dummy_optimizer, handed_over_at, lrs_used
 
 BASE_LR = 0.1
 FACTOR = 0.25
@@ -96,11 +96,10 @@ def test_the_jump_back_returns_to_the_lr_only_up_to_rounding():
 
 def handed_over(steps: int, **kwargs) -> list[float]:
     """A ConstantLR(factor=0.5) that a SequentialLR hands over to after a two-step hold."""
-    optimizer = dummy_optimizer(BASE_LR)
-    hold = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0, total_iters=2)
-    damped = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=0.5, **kwargs)
-    scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [hold, damped], milestones=[2])
-    return lrs_used(scheduler, steps)
+    build = handed_over_at(
+        2, lambda optimizer: torch.optim.lr_scheduler.ConstantLR(optimizer, 0.5, **kwargs)
+    )
+    return lrs_used(build(dummy_optimizer(BASE_LR)), steps)
 
 
 @pytest.mark.parametrize("total_iters", [0, -1, 2.5, [2]])

@@ -4,7 +4,7 @@ import re
 
 import pytest
 import torch
-from schedules import dummy_optimizer, lrs_used
+from schedules import dummy_optimizer, handed_over_at, lrs_used
 
 BASE_LR = 0.1
 START_FACTOR = 0.1
@@ -155,11 +155,10 @@ def test_lr_never_exceeds_the_optimizers_lr_except_by_rounding():
 
 def handed_over(steps: int, **kwargs) -> list[float]:
     """A LinearLR that a SequentialLR hands over to after a two-step hold."""
-    optimizer = dummy_optimizer(BASE_LR)
-    hold = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0, total_iters=2)
-    decay = torch.optim.lr_scheduler.LinearLR(optimizer, **kwargs)
-    scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [hold, decay], milestones=[2])
-    return lrs_used(scheduler, steps)
+    build = handed_over_at(
+        2, lambda optimizer: torch.optim.lr_scheduler.LinearLR(optimizer, **kwargs)
+    )
+    return lrs_used(build(dummy_optimizer(BASE_LR)), steps)
 
 
 @pytest.mark.parametrize("total_iters", [0, -1])

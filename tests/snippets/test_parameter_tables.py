@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from schedules import handed_over_at
 from torch.optim import lr_scheduler as L
 
 PAGES = Path(__file__).resolve().parents[2] / "docs" / "schedulers"
@@ -103,17 +104,6 @@ def multi_step_lr_handed_over_at_3(**kw):
         return L.SequentialLR(o, [hold, multi_step_lr(**kw)(o)], milestones=[3])
 
     return build
-
-
-def handed_over_at_2(build):
-    """``build``'s scheduler behind a SequentialLR hand-over at step 2 (ConstantLR(factor=1)
-    before it), the case where the hand-over's closed form at t = 0 starts it."""
-
-    def sequence(o):
-        hold = L.ConstantLR(o, factor=1.0, total_iters=2)
-        return L.SequentialLR(o, [hold, build(o)], milestones=[2])
-
-    return sequence
 
 
 def error_of(build) -> str:
@@ -336,7 +326,7 @@ EDGES = [
             Accepted(
                 lambda lrs, v=v: (
                     lrs == [0.05] * (STEPS + 1)
-                    and lrs_of(handed_over_at_2(constant_lr(total_iters=v))) == [0.1] * (STEPS + 1)
+                    and lrs_of(handed_over_at(2, constant_lr(total_iters=v))) == [0.1] * (STEPS + 1)
                 )
             ),
         )
@@ -350,7 +340,7 @@ EDGES = [
         Accepted(
             lambda lrs: (
                 constant(lrs)
-                and lrs_of(handed_over_at_2(constant_lr(total_iters=2.5)))[2:]
+                and lrs_of(handed_over_at(2, constant_lr(total_iters=2.5)))[2:]
                 == [0.05] * (STEPS - 1)
             )
         ),
@@ -363,7 +353,7 @@ EDGES = [
         Accepted(
             lambda lrs: (
                 constant(lrs)
-                and error_of(handed_over_at_2(constant_lr(total_iters=[2]))).startswith(
+                and error_of(handed_over_at(2, constant_lr(total_iters=[2]))).startswith(
                     "TypeError: "
                 )
             )
@@ -424,7 +414,7 @@ EDGES = [
         Accepted(
             lambda lrs: (
                 constant(lrs)
-                and error_of(handed_over_at_2(linear_lr(total_iters=0))).startswith(
+                and error_of(handed_over_at(2, linear_lr(total_iters=0))).startswith(
                     "ZeroDivisionError: "
                 )
             )
@@ -438,7 +428,7 @@ EDGES = [
         Accepted(
             lambda lrs: (
                 constant(lrs)
-                and lrs_of(handed_over_at_2(linear_lr(total_iters=-1, end_factor=0.2)))[2:]
+                and lrs_of(handed_over_at(2, linear_lr(total_iters=-1, end_factor=0.2)))[2:]
                 == pytest.approx([0.02] * (STEPS - 1))
             )
         ),
@@ -461,7 +451,7 @@ EDGES = [
         "linear-lr",
         "`total_iters`",
         "[2]",
-        handed_over_at_2(linear_lr(total_iters=[2])),
+        handed_over_at(2, linear_lr(total_iters=[2])),
         FailsAtStep(TypeError, "'<' not supported between instances of 'int' and 'list'", 2),
     ),
     # ExponentialLR
@@ -503,7 +493,7 @@ EDGES = [
         Accepted(
             lambda lrs: (
                 constant(lrs)
-                and error_of(handed_over_at_2(polynomial_lr(total_iters=0))).startswith(
+                and error_of(handed_over_at(2, polynomial_lr(total_iters=0))).startswith(
                     "ZeroDivisionError: "
                 )
             )
@@ -517,7 +507,7 @@ EDGES = [
         Accepted(
             lambda lrs: (
                 constant(lrs)
-                and lrs_of(handed_over_at_2(polynomial_lr(total_iters=-1)))[2:]
+                and lrs_of(handed_over_at(2, polynomial_lr(total_iters=-1)))[2:]
                 == [0.0] * (STEPS - 1)
             )
         ),
@@ -540,7 +530,7 @@ EDGES = [
         "polynomial-lr",
         "`total_iters`",
         "[4]",
-        handed_over_at_2(polynomial_lr(total_iters=[4])),
+        handed_over_at(2, polynomial_lr(total_iters=[4])),
         FailsAtStep(TypeError, "'<' not supported between instances of 'int' and 'list'", 2),
     ),
     Edge("polynomial-lr", "`power`", "0", polynomial_lr(power=0), Accepted(constant)),

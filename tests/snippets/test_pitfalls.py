@@ -16,7 +16,13 @@ from pathlib import Path
 import pytest
 import torch
 from every_scheduler import SCHEDULERS, make, step
-from schedules import STEP_ORDER_WARNING, dummy_optimizer, lrs_used, record_each_step
+from schedules import (
+    STEP_ORDER_WARNING,
+    dummy_optimizer,
+    handed_over_at,
+    lrs_used,
+    record_each_step,
+)
 from torch.optim import lr_scheduler as sched
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -1217,12 +1223,9 @@ def test_cos_one_cycle_past_its_end_climbs_back_unless_its_last_phase_is_flat(kw
 
 
 def behind_a_hand_over(scheduler_class, steps: int, **kwargs) -> list[float]:
-    """The lrs of `scheduler_class(**kwargs)` as the second child of a SequentialLR, after a
-    two-step hold (lr 0.1)."""
-    optimizer = dummy_optimizer(0.1)
-    hold = sched.ConstantLR(optimizer, factor=1.0, total_iters=2)
-    child = scheduler_class(optimizer, **kwargs)
-    return lrs_used(sched.SequentialLR(optimizer, [hold, child], milestones=[2]), steps)
+    """The lrs of `scheduler_class(**kwargs)` behind a SequentialLR hand-over at step 2."""
+    build = handed_over_at(2, lambda optimizer: scheduler_class(optimizer, **kwargs))
+    return lrs_used(build(dummy_optimizer(0.1)), steps)
 
 
 def test_total_iters_0_behind_a_sequential_hand_over_divides_by_zero_or_drops_the_factor():

@@ -4,7 +4,7 @@ import re
 
 import pytest
 import torch
-from schedules import dummy_optimizer, lrs_used
+from schedules import dummy_optimizer, handed_over_at, lrs_used
 
 BASE_LR = 0.1
 TOTAL_ITERS = 40
@@ -121,11 +121,10 @@ def test_closed_form_and_recursion_part_for_total_iters_below_one(total_iters):
 
 def handed_over(steps: int, **kwargs) -> list[float]:
     """A PolynomialLR that a SequentialLR hands over to after a two-step hold."""
-    optimizer = dummy_optimizer(BASE_LR)
-    hold = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0, total_iters=2)
-    decay = torch.optim.lr_scheduler.PolynomialLR(optimizer, **kwargs)
-    scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [hold, decay], milestones=[2])
-    return lrs_used(scheduler, steps)
+    build = handed_over_at(
+        2, lambda optimizer: torch.optim.lr_scheduler.PolynomialLR(optimizer, **kwargs)
+    )
+    return lrs_used(build(dummy_optimizer(BASE_LR)), steps)
 
 
 def test_a_decay_behind_a_hand_over_follows_the_closed_form_from_t_zero():
