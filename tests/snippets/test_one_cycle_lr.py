@@ -426,3 +426,43 @@ def test_the_total_steps_th_call_is_past_the_last_phase_unless_a_three_phase_mid
                     assert used[-1] == pytest.approx(eta_end, rel=1e-6)
                     assert after > used[-1] if strategy == "cos" else after < used[-1]
     assert checked["past the end"] > 40 and checked["middle phase"] >= 8
+
+
+@pytest.mark.parametrize("three_phase", [False, True])
+@pytest.mark.parametrize("total_steps", [80, 1000, 24_990, 25_000, 357_100, 357_200])
+def test_the_linear_overshoot_is_one_step_of_the_last_phases_drop(three_phase, total_steps):
+    """one-cycle-lr.md pitfall: past the end a linear cycle goes one step of its last phase's
+    drop below eta_end: (eta_max - eta_end) / (T - 1 - a) in two phases, (eta_init - eta_end)
+    / (T - 1 - b) in three; below zero when that phase is shorter than d*f - 1 or f - 1 steps."""
+    max_lr, d, f, p = 0.1, 25.0, 1e4, 0.3
+    optimizer = dummy_optimizer(max_lr)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer,
+        max_lr,
+        total_steps=total_steps,
+        three_phase=three_phase,
+        anneal_strategy="linear",
+    )
+    scheduler.last_epoch = total_steps - 1  # step() computes from last_epoch alone
+    optimizer.step()
+    scheduler.step()
+    after = optimizer.param_groups[0]["lr"]
+    eta_init, eta_end = max_lr / d, max_lr / d / f
+    a, b = p * total_steps - 1, 2 * p * total_steps - 2
+    start, last_phase = (
+        (eta_init, total_steps - 1 - b) if three_phase else (max_lr, total_steps - 1 - a)
+    )
+    assert after == pytest.approx(eta_end - (start - eta_end) / last_phase, rel=1e-9, abs=1e-15)
+    assert (after < 0) == (last_phase < (f - 1 if three_phase else d * f - 1))
+
+
+def test_three_phase_pct_start_0_6_never_starts_the_final_anneal_from_5_steps_on():
+    """one-cycle-lr.md three_phase row: with pct_start=0.6 the LR never goes below
+    max_lr / div_factor within the cycle once total_steps is 5 or more (3 and 4 do)."""
+    eta_init = 0.1 / 25
+    for total_steps in range(3, 41):
+        scheduler = torch.optim.lr_scheduler.OneCycleLR(
+            dummy_optimizer(0.1), 0.1, total_steps=total_steps, pct_start=0.6, three_phase=True
+        )
+        final_anneal_started = min(lrs_used(scheduler, total_steps)) < eta_init * (1 - 1e-9)
+        assert final_anneal_started == (total_steps < 5), total_steps

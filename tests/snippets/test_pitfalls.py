@@ -1243,3 +1243,31 @@ def test_total_iters_0_behind_a_sequential_hand_over_divides_by_zero_or_drops_th
     assert lrs_used(alone, 6) == approx([0.05] * 6)
     alone = sched.PolynomialLR(dummy_optimizer(0.1), total_iters=0)
     assert lrs_used(alone, 6) == approx([0.1] * 6)
+
+
+def test_get_lr_of_a_waiting_sequential_lr_child_is_its_formula_at_step_minus_1():
+    """pitfalls.md, faq.md: the exception to get_lr() returning what LambdaLR, CyclicLR and
+    OneCycleLR last wrote: a later SequentialLR child before its milestone (SequentialLR set
+    its last_epoch back to -1); CosineAnnealingWarmRestarts still returns what it wrote."""
+    children = {
+        "LambdaLR": lambda o: sched.LambdaLR(o, lambda epoch: 0.5**epoch),
+        "CyclicLR": lambda o: sched.CyclicLR(o, 0.01, 0.1, step_size_up=4),
+        "OneCycleLR": lambda o: sched.OneCycleLR(o, 0.1, total_steps=20),
+        "CosineAnnealingWarmRestarts": lambda o: sched.CosineAnnealingWarmRestarts(o, T_0=5),
+    }
+    at_minus_1 = {"LambdaLR": 0.2, "CyclicLR": 0.01 + 0.09 * 0.25}
+    for name, build in children.items():
+        optimizer = dummy_optimizer(0.1)
+        first = sched.ConstantLR(optimizer, factor=1.0, total_iters=0)
+        waiting = build(optimizer)
+        sched.SequentialLR(optimizer, [first, waiting], milestones=[3])
+        assert waiting.last_epoch == -1
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            got = waiting.get_lr()[0]
+        if name == "CosineAnnealingWarmRestarts":
+            assert got == pytest.approx(waiting.get_last_lr()[0])
+        else:
+            assert got != pytest.approx(waiting.get_last_lr()[0])
+        if name in at_minus_1:
+            assert got == pytest.approx(at_minus_1[name])
