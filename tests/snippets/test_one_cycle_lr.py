@@ -464,5 +464,7 @@ def test_three_phase_pct_start_0_6_never_starts_the_final_anneal_from_5_steps_on
         scheduler = torch.optim.lr_scheduler.OneCycleLR(
             dummy_optimizer(0.1), 0.1, total_steps=total_steps, pct_start=0.6, three_phase=True
         )
-        final_anneal_started = min(lrs_used(scheduler, total_steps)) < eta_init * (1 - 1e-9)
+        # the lrs of steps 0 .. T - 1, without the T-th step() (it raises for T = 5)
+        cycle = lrs_used(scheduler, total_steps - 1) + scheduler.get_last_lr()
+        final_anneal_started = min(cycle) < eta_init * (1 - 1e-9)
         assert final_anneal_started == (total_steps < 5), total_steps
