@@ -468,3 +468,27 @@ def test_three_phase_pct_start_0_6_never_starts_the_final_anneal_from_5_steps_on
         cycle = lrs_used(scheduler, total_steps - 1) + scheduler.get_last_lr()
         final_anneal_started = min(cycle) < eta_init * (1 - 1e-9)
         assert final_anneal_started == (total_steps < 5), total_steps
+
+
+def test_a_three_phase_middle_ending_between_t_minus_1_and_t_runs_the_last_phase_backwards():
+    """one-cycle-lr.md pitfall: with T - 1 < b < T (pct_start=0.6, T from 6 to 9) the T-th
+    step() evaluates the last phase at a negative fraction: linear lands above eta_init, cos
+    anywhere from eta_end to eta_init."""
+    eta_init, eta_end = 1.0 / 25, 1.0 / 25 / 1e4
+    for total_steps in (6, 7, 8, 9):
+        assert total_steps - 1 < 2 * 0.6 * total_steps - 2 < total_steps
+        after = {}
+        for strategy in ("cos", "linear"):
+            optimizer = dummy_optimizer(1.0)
+            scheduler = torch.optim.lr_scheduler.OneCycleLR(
+                optimizer,
+                1.0,
+                total_steps=total_steps,
+                pct_start=0.6,
+                three_phase=True,
+                anneal_strategy=strategy,
+            )
+            lrs_used(scheduler, total_steps)
+            after[strategy] = optimizer.param_groups[0]["lr"]
+        assert after["linear"] > eta_init
+        assert eta_end <= after["cos"] <= eta_init * (1 + 1e-12)
