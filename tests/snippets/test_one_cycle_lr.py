@@ -395,7 +395,7 @@ def test_the_total_steps_th_call_is_past_the_last_phase_unless_a_three_phase_mid
     """one-cycle-lr.md pitfall: two-phase cycles, and three-phase ones with 2pT - 2 < T - 1,
     evaluate the T-th call past the last phase (cos: above eta_end and rising; linear: below
     eta_end); three-phase cycles with 2pT - 2 >= T are still coming down from max_lr."""
-    checked = {"past the end": 0, "middle phase": 0}
+    checked = {"past the end": 0, "middle phase": 0, "b = T": 0}
     for total_steps in (10, 40, 80, 101):
         for pct_start in (0.1, 0.2, 0.25, 0.3, 0.4, 0.45, 0.6, 0.75, 0.9, 1.0):
             for three_phase in (False, True):
@@ -421,11 +421,15 @@ def test_the_total_steps_th_call_is_past_the_last_phase_unless_a_three_phase_mid
                 if late:
                     checked["middle phase"] += 1
                     assert 0.1 >= used[-1] > after > eta_end * 100  # coming down
+                    if middle_end == total_steps:  # the end of the way down
+                        assert after == pytest.approx(0.1 / 25, rel=1e-9)
+                        checked["b = T"] += 1
                 else:
                     checked["past the end"] += 1
                     assert used[-1] == pytest.approx(eta_end, rel=1e-6)
                     assert after > used[-1] if strategy == "cos" else after < used[-1]
     assert checked["past the end"] > 40 and checked["middle phase"] >= 8
+    assert checked["b = T"] >= 1  # pct_start=0.6, T=10: b = 10.0
 
 
 @pytest.mark.parametrize("three_phase", [False, True])
