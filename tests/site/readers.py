@@ -5,7 +5,7 @@ Used by tests/site/test_readers.py, and run as a script by the suite in the back
 its own Chromium, as soon as the site is built, so that its minutes overlap the rest of
 the tests:
 
-    python tests/site/readers.py SITE_DIR RESULT.json
+    python tests/site/readers.py SITE_DIR RESULT.json [--only checks|shifts]
 
 Each page is opened once and must load cleanly (no console error, failed request or broken
 image, no raw TeX, a copy button on every code block); then axe-core (bundled in
@@ -14,7 +14,8 @@ desktop width, then again in both schemes at 390 px, where the phone checks run 
 horizontal page scroll, no code line hidden without a scrollbar, every figure's text at
 least MIN_FIGURE_TEXT_PX as rendered. Then each page is loaded again in a Chromium that
 shows scrollbars, as desktop browsers do, and must not shift its layout at all (Lighthouse's
-CLS 0).
+CLS 0). The two passes are independent; the suite runs them as two processes side by side
+(``--only``), since the layout-shift pass is mostly waiting for late shifts.
 """
 
 import json
@@ -284,8 +285,12 @@ def check_pages(browser, base_url: str, paths: list[str]) -> list[str]:
     return problems
 
 
-def main(site: Path, result: Path) -> None:
-    """Serve `site`, check every page in a Chromium of its own, write the problems as JSON."""
+PASSES = ("checks", "shifts")
+
+
+def main(site: Path, result: Path, passes: tuple[str, ...] = PASSES) -> None:
+    """Serve `site`, run `passes` on every page in a Chromium of their own (its profile in
+    result's folder, one per pass), write {"pages", "problems", "seconds"} to `result`."""
     from browser import launch, serve, stop
     from built_site import page_urls
     from playwright.sync_api import sync_playwright
@@ -293,14 +298,15 @@ def main(site: Path, result: Path) -> None:
     started = time.monotonic()
     paths = page_urls(site)
     server, url = serve(site)
+    problems = []
     try:
         with sync_playwright() as playwright:
-            browser = launch(playwright.chromium, result.parent / "chromium-home")
-            problems = check_pages(browser, url, paths)
-            browser.close()
-            browser = launch(playwright.chromium, result.parent / "chromium-home", scrollbars=True)
-            problems += shifting_pages(browser, url, paths)
-            browser.close()
+            for name in passes:
+                home = result.parent / f"chromium-home-{name}"
+                browser = launch(playwright.chromium, home, scrollbars=name == "shifts")
+                run = check_pages if name == "checks" else shifting_pages
+                problems += run(browser, url, paths)
+                browser.close()
     finally:
         stop(server)
     seconds = time.monotonic() - started
@@ -308,4 +314,12 @@ def main(site: Path, result: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    arguments = sys.argv[1:]
+    only = PASSES
+    if "--only" in arguments:
+        at = arguments.index("--only")
+        only = (arguments[at + 1],)
+        del arguments[at : at + 2]
+        if only[0] not in PASSES:
+            sys.exit(f"readers.py: --only takes one of {', '.join(PASSES)}, not {only[0]!r}")
+    main(Path(arguments[0]), Path(arguments[1]), only)

@@ -6,6 +6,9 @@ what they look for, and measure the explorer's layout shift.
 """
 
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from browser import launch, serve, stop
@@ -162,3 +165,12 @@ def test_explorer_script_loads_on_the_explorer_page_only_and_minified(site):
     assert [p.relative_to(site).as_posix() for p in others] == ["explorer/index.html"]
     served = (site / "javascripts" / "explorer.js").read_text()
     assert "/*" not in served and "\n  " not in served  # no comments, no indentation
+
+
+def test_readers_script_names_the_passes_when_given_an_unknown_one(tmp_path):
+    readers = Path(__file__).with_name("readers.py")
+    command = [sys.executable, readers, tmp_path, tmp_path / "out.json", "--only", "axe"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr == "readers.py: --only takes one of checks, shifts, not 'axe'\n"
+    assert not (tmp_path / "out.json").exists()
