@@ -426,6 +426,9 @@ def test_the_total_steps_th_call_is_past_the_last_phase_unless_a_three_phase_mid
                         checked["b = T"] += 1
                 else:
                     checked["past the end"] += 1
+                    warm_up_end = pct_start * total_steps - 1
+                    last_start = middle_end if three_phase else warm_up_end
+                    assert total_steps - 1 - last_start >= 1  # a last phase of a step or more
                     assert used[-1] == pytest.approx(eta_end, rel=1e-6)
                     assert after > used[-1] if strategy == "cos" else after < used[-1]
     assert checked["past the end"] > 40 and checked["middle phase"] >= 8
@@ -496,3 +499,26 @@ def test_a_three_phase_middle_ending_between_t_minus_1_and_t_runs_the_last_phase
             after[strategy] = optimizer.param_groups[0]["lr"]
         assert after["linear"] > eta_init
         assert eta_end <= after["cos"] <= eta_init * (1 + 1e-12)
+
+
+@pytest.mark.parametrize(
+    ("total_steps", "pct_start", "left"),
+    [(5, 0.9, "eta_end"), (10, 0.99, "eta_end"), (5, 0.96, "max_lr")],
+)
+def test_a_cos_last_phase_shorter_than_a_step_leaves_anything_from_eta_end_to_its_start(
+    total_steps, pct_start, left
+):
+    """one-cycle-lr.md pitfall: with a two-phase last phase under one step long (pct_start
+    above 1 - 1/T) the cosine at the T-th call has not simply turned: it can stay at eta_end
+    or come back to max_lr, the phase's start."""
+    assert total_steps - 1 - (pct_start * total_steps - 1) < 1
+    optimizer = dummy_optimizer(0.1)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, 0.1, total_steps=total_steps, pct_start=pct_start
+    )
+    used = lrs_used(scheduler, total_steps)
+    after = optimizer.param_groups[0]["lr"]
+    if left == "eta_end":
+        assert after == used[-1] == pytest.approx(0.1 / 25 / 1e4, rel=1e-9)
+    else:
+        assert after == pytest.approx(0.1, rel=1e-9)
