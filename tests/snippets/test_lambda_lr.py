@@ -217,7 +217,7 @@ class Settings:
         self.warmup_epochs = warmup_epochs
 
     def factor(self, epoch):
-        return min(1.0, (epoch + 1) / self.warmup_epochs)
+        return warmup(epoch, self.warmup_epochs)
 
 
 @pytest.mark.parametrize(
