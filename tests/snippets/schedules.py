@@ -81,3 +81,10 @@ def handed_over_at(milestone: int, build):
         )
 
     return sequence
+
+
+def lrs_handed_over(scheduler_class, steps: int, lr: float = 0.1, **kwargs) -> list[float]:
+    """The LRs of ``steps`` steps of ``scheduler_class(optimizer, **kwargs)`` behind a
+    ``SequentialLR`` hand-over at step 2 (see ``handed_over_at``), from an optimizer at ``lr``."""
+    build = handed_over_at(2, lambda optimizer: scheduler_class(optimizer, **kwargs))
+    return lrs_used(build(dummy_optimizer(lr)), steps)

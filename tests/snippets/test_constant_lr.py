@@ -1,10 +1,11 @@
 """snippets/constant_lr.py: factor * lr for the first total_iters epochs, then the base lr."""
 
+import functools
 import math
 
 import pytest
 import torch
-from schedules import dummy_optimizer, handed_over_at, lrs_used
+from schedules import dummy_optimizer, lrs_handed_over, lrs_used
 
 BASE_LR = 0.1
 FACTOR = 0.25
@@ -94,12 +95,8 @@ def test_the_jump_back_returns_to_the_lr_only_up_to_rounding():
     assert drive(4, 0.1, factor=0.7, total_iters=2)[3] == 0.09999999999999999
 
 
-def handed_over(steps: int, **kwargs) -> list[float]:
-    """A ConstantLR(factor=0.5) that a SequentialLR hands over to after a two-step hold."""
-    build = handed_over_at(
-        2, lambda optimizer: torch.optim.lr_scheduler.ConstantLR(optimizer, 0.5, **kwargs)
-    )
-    return lrs_used(build(dummy_optimizer(BASE_LR)), steps)
+# handed_over(steps, **kwargs): A ConstantLR(factor=0.5) behind a SequentialLR hand-over at step 2
+handed_over = functools.partial(lrs_handed_over, torch.optim.lr_scheduler.ConstantLR, factor=0.5)
 
 
 @pytest.mark.parametrize("total_iters", [0, -1, 2.5, [2]])

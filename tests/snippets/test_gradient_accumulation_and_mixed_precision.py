@@ -9,7 +9,7 @@ import warnings
 
 import pytest
 import torch
-from schedules import STEP_ORDER_WARNING
+from schedules import STEP_ORDER_WARNING, dummy_optimizer, lrs_used
 
 
 def one_cycle_lrs(steps_per_epoch: int, updates: int = 40) -> tuple[int, list[float]]:
@@ -73,6 +73,11 @@ def test_sized_in_micro_batches_the_schedule_runs_len_loader_over_updates_times_
                 micro_batches / accumulation_steps
             )
             assert slowdown == pytest.approx(micro_batches / updates, rel=1e-12)
+            # one scheduler.step() per update: the run is the first len(lrs) steps of the cycle
+            cycle = torch.optim.lr_scheduler.OneCycleLR(
+                dummy_optimizer(0.01, momentum=0.9), max_lr=0.1, total_steps=total
+            )
+            assert lrs == lrs_used(cycle, len(lrs))
             if short_window:
                 assert slowdown <= accumulation_steps
             else:
@@ -94,7 +99,6 @@ def test_sized_in_micro_batches_one_cycle_still_rises_at_the_end_below_30_percen
         total, lrs = sized_in_micro_batches(micro_batches, accumulation_steps)
         updates = 10 * (micro_batches // accumulation_steps)
         assert total == 10 * micro_batches and len(lrs) == updates
-        assert updates * accumulation_steps <= total
         rising = lrs[-1] > lrs[-2] and max(lrs) < 0.1
         assert rising is (updates < 0.3 * total), micro_batches
         if rising:

@@ -1,10 +1,11 @@
 """snippets/linear_lr.py: the factor moves linearly from start_factor to end_factor, then stays."""
 
+import functools
 import re
 
 import pytest
 import torch
-from schedules import dummy_optimizer, handed_over_at, lrs_used
+from schedules import dummy_optimizer, lrs_handed_over, lrs_used
 
 BASE_LR = 0.1
 START_FACTOR = 0.1
@@ -153,12 +154,8 @@ def test_lr_never_exceeds_the_optimizers_lr_except_by_rounding():
     assert drive(41, 0.0003, start_factor=0.05, total_iters=40)[40] == 0.0003000000000000001
 
 
-def handed_over(steps: int, **kwargs) -> list[float]:
-    """A LinearLR that a SequentialLR hands over to after a two-step hold."""
-    build = handed_over_at(
-        2, lambda optimizer: torch.optim.lr_scheduler.LinearLR(optimizer, **kwargs)
-    )
-    return lrs_used(build(dummy_optimizer(BASE_LR)), steps)
+# handed_over(steps, **kwargs): A LinearLR behind a SequentialLR hand-over at step 2
+handed_over = functools.partial(lrs_handed_over, torch.optim.lr_scheduler.LinearLR)
 
 
 @pytest.mark.parametrize("total_iters", [0, -1])

@@ -159,9 +159,6 @@ def test_invalid_arguments_and_their_messages(scheduler_class):
     with pytest.raises(ValueError) as raised:
         scheduler_class(adam(0.01), warmup_steps=0)
     assert str(raised.value) == "warmup_steps must be at least 1, got 0"
-    with pytest.raises(TypeError) as raised:
-        scheduler_class(adam(0.01), warmup_steps=2.5)
-    assert str(raised.value) == "warmup_steps must be an int, got float"
     with pytest.raises(KeyError) as raised:
         scheduler_class(adam(0.01), warmup_steps=4, last_epoch=10)
     assert raised.value.args[0] == (

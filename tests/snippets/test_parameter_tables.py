@@ -96,16 +96,6 @@ def multi_step_lr(**kw):
     return lambda o: L.MultiStepLR(o, **{"milestones": [2], "gamma": 0.5, **kw})
 
 
-def multi_step_lr_handed_over_at_3(**kw):
-    """MultiStepLR behind a SequentialLR hand-over at step 3 (ConstantLR(factor=1) before it)."""
-
-    def build(o):
-        hold = L.ConstantLR(o, factor=1.0, total_iters=3)
-        return L.SequentialLR(o, [hold, multi_step_lr(**kw)(o)], milestones=[3])
-
-    return build
-
-
 def error_of(build) -> str:
     """'TypeName: message' of the error ``build`` raises within STEPS steps, or ''."""
     try:
@@ -236,7 +226,7 @@ EDGES = [
         Accepted(
             lambda lrs: (
                 constant(lrs)
-                and lrs_of(multi_step_lr_handed_over_at_3(milestones=[-1]))[2:5]
+                and lrs_of(handed_over_at(3, multi_step_lr(milestones=[-1])))[2:5]
                 == [0.1, 0.05, 0.05]
             )
         ),

@@ -19,7 +19,7 @@ from every_scheduler import SCHEDULERS, make, step
 from schedules import (
     STEP_ORDER_WARNING,
     dummy_optimizer,
-    handed_over_at,
+    lrs_handed_over,
     lrs_used,
     record_each_step,
 )
@@ -1222,20 +1222,14 @@ def test_cos_one_cycle_past_its_end_climbs_back_unless_its_last_phase_is_flat(kw
             assert after > min_lr * (1 + 1e-6)
 
 
-def behind_a_hand_over(scheduler_class, steps: int, **kwargs) -> list[float]:
-    """The lrs of `scheduler_class(**kwargs)` behind a SequentialLR hand-over at step 2."""
-    build = handed_over_at(2, lambda optimizer: scheduler_class(optimizer, **kwargs))
-    return lrs_used(build(dummy_optimizer(0.1)), steps)
-
-
 def test_total_iters_0_behind_a_sequential_hand_over_divides_by_zero_or_drops_the_factor():
     """pitfalls.md, faq.md: stepped from creation, total_iters=0 keeps the start factor;
     as a later SequentialLR child, LinearLR and PolynomialLR divide by zero at the hand-over
     and ConstantLR never applies its factor."""
     for scheduler_class in (sched.LinearLR, sched.PolynomialLR):
         with pytest.raises(ZeroDivisionError):
-            behind_a_hand_over(scheduler_class, 4, total_iters=0)
-    handed_over = behind_a_hand_over(sched.ConstantLR, 6, factor=0.5, total_iters=0)
+            lrs_handed_over(scheduler_class, 4, total_iters=0)
+    handed_over = lrs_handed_over(sched.ConstantLR, 6, factor=0.5, total_iters=0)
     assert handed_over == approx([0.1] * 6)  # the hold's 0.1, then 0.1: 0.5 never applied
     alone = sched.ConstantLR(dummy_optimizer(0.1), factor=0.5, total_iters=0)
     assert lrs_used(alone, 6) == approx([0.05] * 6)

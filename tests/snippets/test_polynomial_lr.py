@@ -1,10 +1,11 @@
 """snippets/polynomial_lr.py: lr * (1 - t / total_iters) ** power, reaching 0 at total_iters."""
 
+import functools
 import re
 
 import pytest
 import torch
-from schedules import dummy_optimizer, handed_over_at, lrs_used
+from schedules import dummy_optimizer, lrs_handed_over, lrs_used
 
 BASE_LR = 0.1
 TOTAL_ITERS = 40
@@ -119,12 +120,8 @@ def test_closed_form_and_recursion_part_for_total_iters_below_one(total_iters):
     assert drive(4, total_iters=total_iters) == [BASE_LR] * 4
 
 
-def handed_over(steps: int, **kwargs) -> list[float]:
-    """A PolynomialLR that a SequentialLR hands over to after a two-step hold."""
-    build = handed_over_at(
-        2, lambda optimizer: torch.optim.lr_scheduler.PolynomialLR(optimizer, **kwargs)
-    )
-    return lrs_used(build(dummy_optimizer(BASE_LR)), steps)
+# handed_over(steps, **kwargs): A PolynomialLR behind a SequentialLR hand-over at step 2
+handed_over = functools.partial(lrs_handed_over, torch.optim.lr_scheduler.PolynomialLR)
 
 
 def test_a_decay_behind_a_hand_over_follows_the_closed_form_from_t_zero():
