@@ -44,7 +44,7 @@ bench: figures
 # system Chromium; an idle machine gives the honest mobile numbers.
 lighthouse: build
 	test -x .lighthouse/node_modules/.bin/lighthouse || npm install --prefix .lighthouse --no-save --no-audit --no-fund -E lighthouse@12.2.3
-	CHROME_PATH=$${CHROME_PATH:-$$(command -v chromium || command -v google-chrome)} $(PY) scripts/lighthouse.py site
+	$(PY) scripts/lighthouse.py site
 
 # One page's checks and a strict build: make test-page PAGE=docs/guides/warm-up-then-decay.md
 test-page: figures

@@ -67,7 +67,9 @@ def lighthouse(command: str, url: str, form_factor: str, out: Path) -> dict:
     args += ["--only-categories=performance,accessibility", f"--chrome-flags={chrome_flags}"]
     if form_factor == "desktop":
         args.append("--preset=desktop")
-    chromium = os.environ.get("CHROME_PATH") or shutil.which("chromium")
+    chromium = (
+        os.environ.get("CHROME_PATH") or shutil.which("chromium") or shutil.which("google-chrome")
+    )
     env = {**os.environ, "CHROME_PATH": chromium or "", "HOME": str(out.parent)}
     subprocess.run(args, check=True, env=env, capture_output=True)
     return json.loads(out.read_text())

@@ -19,7 +19,6 @@ reported as ``page:line: error``; the exit status is then 1.
 from __future__ import annotations
 
 import argparse
-import builtins
 import contextlib
 import difflib
 import io
@@ -30,6 +29,8 @@ import traceback
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+
+from _pytest.config import parse_warning_filter  # how pytest reads a filterwarnings marker
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: make `runner` importable
@@ -82,10 +83,8 @@ def run_block(code: str, markers: list[str] = ()) -> str:
         warnings.simplefilter("error")
         for marker in markers:
             spec = FILTER_MARK.fullmatch(marker.strip())
-            if spec:
-                action, message, category = (spec["spec"].split(":") + ["", ""])[:3]
-                kind = getattr(builtins, category.strip() or "Warning")
-                warnings.filterwarnings(action, message, kind)
+            if spec:  # parsed as pytest parses the marker, dotted categories included
+                warnings.filterwarnings(*parse_warning_filter(spec["spec"], escape=False))
         exec(compile(code, "<block>", "exec"), {"__MODULE__": "__main__"})
     return stdout.getvalue()
 

@@ -2,6 +2,8 @@
 
 import textwrap
 
+import pytest
+
 from scripts.update_outputs import main, updated
 
 PAGE = textwrap.dedent(
@@ -87,9 +89,16 @@ def test_warnings_are_errors_as_in_the_tests(tmp_path):
     assert [e.split(": ", 1)[1] for e in update.errors] == ["DeprecationWarning: old"]
 
 
-def test_a_warning_its_filterwarnings_marker_lets_through_is_not_an_error(tmp_path):
-    warns = 'import warnings; warnings.warn("old api", DeprecationWarning); print("two lines")'
-    marker = '<!--pytest.mark.filterwarnings("ignore:old api:DeprecationWarning")-->\n'
+@pytest.mark.parametrize(
+    ("category", "spec"),
+    [
+        ("DeprecationWarning", "ignore:old api:DeprecationWarning"),
+        ("torch.jit.TracerWarning", "ignore::torch.jit.TracerWarning"),  # a dotted category
+    ],
+)
+def test_a_warning_its_filterwarnings_marker_lets_through_is_not_an_error(tmp_path, category, spec):
+    warns = f'import warnings, torch; warnings.warn("old api", {category}); print("two lines")'
+    marker = f'<!--pytest.mark.filterwarnings("{spec}")-->\n'
     text = PAGE.replace('print("two lines")', warns).replace(
         "```python\nprint(2 + 2)", marker + "```python\nprint(2 + 2)"
     )

@@ -18,8 +18,8 @@ CLS 0). The two passes are independent; the suite runs them as two processes sid
 (``--only``), since the layout-shift pass is mostly waiting for late shifts.
 """
 
+import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -314,12 +314,9 @@ def main(site: Path, result: Path, passes: tuple[str, ...] = PASSES) -> None:
 
 
 if __name__ == "__main__":
-    arguments = sys.argv[1:]
-    only = PASSES
-    if "--only" in arguments:
-        at = arguments.index("--only")
-        only = (arguments[at + 1],)
-        del arguments[at : at + 2]
-        if only[0] not in PASSES:
-            sys.exit(f"readers.py: --only takes one of {', '.join(PASSES)}, not {only[0]!r}")
-    main(Path(arguments[0]), Path(arguments[1]), only)
+    parser = argparse.ArgumentParser(description="The reader checks on every built page.")
+    parser.add_argument("site", type=Path, help="the built site's folder")
+    parser.add_argument("result", type=Path, help="where to write the problems (JSON)")
+    parser.add_argument("--only", choices=PASSES, help="run one pass (default: both)")
+    arguments = parser.parse_args()
+    main(arguments.site, arguments.result, (arguments.only,) if arguments.only else PASSES)
