@@ -534,16 +534,27 @@ def test_adam_takes_a_tensor_lr_except_with_an_explicit_foreach(optimizer_class)
     assert str(raised.value) == TENSOR_LR_WITH_FOREACH
 
 
-@pytest.mark.parametrize("lr, expected", [(0.01, "foreach"), (torch.tensor(0.01), "per parameter")])
-def test_adam_with_a_tensor_lr_quietly_leaves_the_default_foreach_off(monkeypatch, lr, expected):
-    """Where foreach is the default (CUDA), a tensor lr runs the per-parameter loop. The
-    device's default is stood in for on the CPU; the real functions still run."""
+@pytest.mark.parametrize(
+    "lr, options, expected",
+    [
+        (0.01, {}, "foreach"),
+        (torch.tensor(0.01), {}, "per parameter"),
+        (torch.tensor(0.01), {"fused": True}, "fused"),  # fused=True keeps a fused step
+    ],
+)
+def test_adam_with_a_tensor_lr_quietly_leaves_the_default_foreach_off(
+    monkeypatch, lr, options, expected
+):
+    """Where foreach is the default (CUDA), a tensor lr runs the per-parameter loop, and
+    fused=True still runs the fused step. The device's default is stood in for on the CPU;
+    the real functions still run."""
     adam = sys.modules["torch.optim.adam"]  # the module; torch.optim has no attribute for it
     monkeypatch.setattr(adam, "_default_to_fused_or_foreach", lambda *args, **kw: (False, True))
     called = []
     for name, label in (
         ("_multi_tensor_adam", "foreach"),
         ("_single_tensor_adam", "per parameter"),
+        ("_fused_adam", "fused"),
     ):
         function = getattr(adam, name)
 
@@ -556,5 +567,19 @@ def test_adam_with_a_tensor_lr_quietly_leaves_the_default_foreach_off(monkeypatc
     weight.grad = torch.ones(3)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # and without a word
-        torch.optim.AdamW([weight], lr=lr).step()
+        torch.optim.AdamW([weight], lr=lr, **options).step()
     assert called == [expected]
+
+
+@pytest.mark.torch_versions("2.13")  # quotes torch's text
+def test_capturable_accepts_a_tensor_lr_with_foreach_but_needs_the_parameters_on_a_gpu():
+    weight = torch.zeros(3, requires_grad=True)  # on the CPU
+    weight.grad = torch.ones(3)
+    optimizer = torch.optim.AdamW(
+        [weight], lr=torch.tensor(0.01), foreach=True, capturable=True
+    )  # accepted when created
+    with pytest.raises(AssertionError) as raised:
+        optimizer.step()
+    assert str(raised.value).startswith(
+        "If capturable=True, params and state_steps must be on supported devices"
+    )

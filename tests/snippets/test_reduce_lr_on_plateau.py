@@ -430,6 +430,8 @@ def test_rel_threshold_of_1_or_more_in_mode_min_never_sees_an_improvement(thresh
     # no metric is ever better, so a cut comes every patience + 1 = 3 steps
     assert changes(lrs) == [3, 6]
     assert changes(drive(falling, patience=2)) == []  # the default threshold sees the fall
+    # plus cooldown: every patience + 1 + cooldown = 4 steps
+    assert changes(drive(falling * 2, threshold=threshold, patience=2, cooldown=1)) == [3, 7, 11]
 
 
 def test_negative_eps_turns_a_cut_into_a_raise_to_min_lr_above_the_lr():

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 from every_scheduler import SCHEDULERS, make, step
+from schedules import dummy_optimizer, lrs_used
 
 from runner.markdown_fences import fences
 
@@ -277,3 +278,30 @@ def test_multiplicative_lr_uses_its_function_at_0_only_after_a_milestone(route_1
             [last_warm_up, last_warm_up * first_factor], rel=1e-12
         )
         assert (0 in calls) is (first_factor == 0.5)  # MultiplicativeLR called it at 0
+
+
+def test_plain_steps_never_call_the_closed_form_and_a_sequential_lr_milestone_and_step_epoch_do(
+    monkeypatch,
+):
+    """write-your-own-scheduler.md: scheduler.step() never calls _get_closed_form_lr();
+    SequentialLR calls it at a milestone (step(0)), and so does the deprecated step(epoch)."""
+    called = []
+    closed_form = torch.optim.lr_scheduler.StepLR._get_closed_form_lr
+
+    def spy(self):
+        called.append(self.last_epoch)
+        return closed_form(self)
+
+    monkeypatch.setattr(torch.optim.lr_scheduler.StepLR, "_get_closed_form_lr", spy)
+    optimizer = dummy_optimizer(0.1)
+    lrs_used(torch.optim.lr_scheduler.StepLR(optimizer, step_size=2), 5)
+    assert called == []
+    optimizer = dummy_optimizer(0.1)
+    first = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=0.5, total_iters=3)
+    then = torch.optim.lr_scheduler.StepLR(optimizer, step_size=2)
+    lrs_used(torch.optim.lr_scheduler.SequentialLR(optimizer, [first, then], milestones=[3]), 5)
+    assert called == [0]  # the hand-over, at the child's step 0
+    with warnings.catch_warnings(record=True):  # step(epoch) is deprecated and says so
+        warnings.simplefilter("always")
+        then.step(4)
+    assert called == [0, 4]
