@@ -180,32 +180,3 @@ def test_inverse_square_root_never_gets_below_its_formula():
     lrs = lrs_used(lr_scheduler.LambdaLR(dummy_optimizer(0.1), factor), 700)
     assert lrs[299] == pytest.approx(0.1 * (100 / 300) ** 0.5, rel=1e-12)
     assert min(lrs[warmup:]) == pytest.approx(0.1 * (100 / 700) ** 0.5, rel=1e-12)
-
-
-# --- claims narrowed after the review of issue 12 (the step-order answer) -----------------
-
-
-def test_wrong_order_cosine_over_the_run_trains_its_last_epoch_at_eta_min():
-    from test_training_loop import run_epochs
-
-    def cosine(optimizer):
-        return lr_scheduler.CosineAnnealingLR(optimizer, T_max=10, eta_min=0.001)
-
-    right, _ = run_epochs(cosine, 10, scheduler_first=lambda epoch: False)
-    wrong, _ = run_epochs(cosine, 10, scheduler_first=lambda epoch: True)
-    assert wrong[-1] == pytest.approx(0.001, rel=1e-9)
-    assert all(lr > 0.001 + 1e-4 for lr in right)  # the right order never uses eta_min
-
-
-@pytest.mark.torch_versions("2.13")  # quotes torch's text
-def test_chained_scheduler_warns_once_for_each_child_that_checks():
-    from test_training_loop import warnings_in_the_wrong_order
-
-    def chained(first):
-        return lambda o: lr_scheduler.ChainedScheduler(
-            [first(o), lr_scheduler.ExponentialLR(o, gamma=0.9)]
-        )
-
-    assert len(warnings_in_the_wrong_order(chained(lr_scheduler.LinearLR))) == 2
-    warm_restarts = chained(lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=10))
-    assert len(warnings_in_the_wrong_order(warm_restarts)) == 1

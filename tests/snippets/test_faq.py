@@ -9,13 +9,10 @@ are asked word for word, and every guide answers at least one question.
 import builtins
 import math
 import re
-import warnings
 from pathlib import Path
 
 import pytest
 import torch
-from every_scheduler import SCHEDULERS, make, step
-from schedules import dummy_optimizer
 from torch.utils.data import DataLoader
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -237,74 +234,3 @@ def test_a_loop_counting_micro_batches_across_epochs_is_sized_as_a_total():
         None,
         None,
     )
-
-
-@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
-@pytest.mark.parametrize("name", SCHEDULERS)
-def test_get_lr_from_outside_raises_for_three_and_only_four_return_what_they_last_wrote(name):
-    """faq.md, pitfalls.md: called from outside, get_lr() raises NotImplementedError without a
-    warning for SequentialLR, ChainedScheduler and ReduceLROnPlateau; the other twelve warn, and
-    only LambdaLR, CyclicLR, CosineAnnealingWarmRestarts and OneCycleLR always return what they
-    last wrote (get_last_lr()), worked out again from the step count, so a value set by hand is
-    not seen (checked before the first step() and after each of the next four)."""
-    optimizer = dummy_optimizer(0.1)
-    scheduler = make(name, optimizer)
-    returned_what_it_last_wrote = []
-    for _ in range(5):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            if name in {"SequentialLR", "ChainedScheduler", "ReduceLROnPlateau"}:
-                with pytest.raises(NotImplementedError):
-                    scheduler.get_lr()
-                assert caught == []
-                return
-            recomputed = scheduler.get_lr()[0]
-        assert [str(w.message) for w in caught] == [
-            "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
-        ]
-        returned_what_it_last_wrote.append(recomputed == pytest.approx(scheduler.get_last_lr()[0]))
-        optimizer.step()
-        step(scheduler)
-    if name in {"LambdaLR", "CyclicLR", "CosineAnnealingWarmRestarts", "OneCycleLR"}:
-        assert all(returned_what_it_last_wrote)
-        optimizer.param_groups[0]["lr"] = 0.5  # set by hand: not what get_lr() returns
-        with warnings.catch_warnings(record=True):
-            warnings.simplefilter("always")
-            assert scheduler.get_lr() == pytest.approx(scheduler.get_last_lr())
-        assert scheduler.get_last_lr()[0] != pytest.approx(0.5)
-    else:
-        assert not all(returned_what_it_last_wrote)
-
-
-@pytest.mark.parametrize(
-    "kwargs, negative",
-    [
-        ({"total_steps": 100}, True),
-        ({"total_steps": 100, "three_phase": True}, True),
-        ({"total_steps": 1000, "final_div_factor": 1}, False),
-        ({"total_steps": 1000, "final_div_factor": 1, "three_phase": True}, False),
-    ],
-)
-def test_a_linear_one_cycle_ends_one_step_of_its_last_drop_below_min_lr_negative_if_steep(
-    kwargs, negative
-):
-    """faq.md: with every argument positive, a linear OneCycleLR leaves min_lr minus one
-    step of its last phase's drop after its last allowed scheduler.step(), negative when
-    that step drops more than min_lr (a flat three-phase end leaves min_lr); the block's run
-    is the first case."""
-    optimizer = dummy_optimizer(0.1)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer, max_lr=0.1, anneal_strategy="linear", **kwargs
-    )
-    used = []
-    for _ in range(kwargs["total_steps"]):
-        used.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        scheduler.step()
-    after = optimizer.param_groups[0]["lr"]
-    min_lr = 0.1 / 25 / kwargs.get("final_div_factor", 1e4)
-    last_drop = used[-2] - used[-1]
-    assert min(used) == pytest.approx(min_lr)
-    assert after == pytest.approx(min_lr - last_drop)
-    assert (after < min_lr) is (last_drop > 1e-12)  # equal only for a flat last phase
-    assert (after < 0) is negative is (last_drop > min_lr)

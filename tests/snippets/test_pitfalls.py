@@ -720,13 +720,14 @@ GET_LR_NOT_IMPLEMENTED = {"SequentialLR", "ChainedScheduler", "ReduceLROnPlateau
 @pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 @pytest.mark.parametrize("name", SCHEDULERS)
 def test_get_lr_from_outside_recomputes_the_current_step(name):
-    """pitfalls.md, faq.md: get_lr() called from outside warns and recomputes the current
-    step: the current value from the base rate, this step's factor applied a second time
-    (the next value for ExponentialLR and MultiplicativeLR), or NotImplementedError."""
+    """pitfalls.md, faq.md, training-loop.md: get_lr() called from outside warns (twelve) or
+    raises NotImplementedError without a warning (three), and recomputes the current step:
+    for four, what they last wrote, from the step count (a value set by hand is not seen);
+    for the others this step's factor applied a second time (the next value for
+    ExponentialLR and MultiplicativeLR)."""
     for steps in (1, 2, 3):
         optimizer = dummy_optimizer(0.1)
         scheduler = make(name, optimizer)
-        previous = optimizer.param_groups[0]["lr"]
         for _ in range(steps):
             previous = optimizer.param_groups[0]["lr"]
             optimizer.step()
@@ -746,6 +747,9 @@ def test_get_lr_from_outside_recomputes_the_current_step(name):
         following = optimizer.param_groups[0]["lr"]
         if name in FROM_THE_BASE_RATE:
             assert recomputed == approx(current) and following != approx(current)
+            optimizer.param_groups[0]["lr"] = 0.5  # set by hand: not what get_lr() sees
+            written = scheduler.get_last_lr()[0]
+            assert get_lr_warned(scheduler) == approx(written) and written != 0.5
         else:
             assert recomputed == approx(current * current / previous), (name, steps)
         if name in {"ExponentialLR", "MultiplicativeLR"}:  # a constant factor
@@ -841,7 +845,8 @@ def test_get_lr_right_at_a_step_lr_decay_decays_twice():
 
 
 def test_wrong_order_is_silent_for_a_scheduler_created_after_the_optimizer_stepped():
-    """pitfalls.md, faq.md: torch warns only while the optimizer has never stepped."""
+    """pitfalls.md, faq.md, training-loop.md: torch warns only while the optimizer has never
+    stepped."""
     optimizer = dummy_optimizer(0.1)
     warm_up = sched.LinearLR(optimizer, start_factor=0.1, total_iters=3)
     with warnings.catch_warnings(record=True) as caught:
@@ -858,7 +863,8 @@ def test_wrong_order_is_silent_for_a_scheduler_created_after_the_optimizer_stepp
 
 
 def test_wrong_order_still_warns_when_the_optimizer_stepped_before_any_scheduler_existed():
-    """pitfalls.md, faq.md: only steps taken after the first scheduler was created count;
+    """pitfalls.md, faq.md, training-loop.md: only steps taken after the first scheduler was
+    created count;
     a run with no scheduler until partway still gets the warning."""
     optimizer = dummy_optimizer(0.1)
     for _ in range(3):
@@ -904,8 +910,9 @@ def test_wrong_order_still_warns_when_the_optimizer_stepped_before_any_scheduler
     ids=["chained", "chained-warm-restarts", "sequential", "sequential-warm-restarts", "at-1"],
 )
 def test_wrong_order_warns_once_per_warning_child_and_sequential_can_be_silent(create, expected):
-    """pitfalls.md: ChainedScheduler warns once per child that warns; SequentialLR is silent
-    when its first child is CosineAnnealingWarmRestarts or its first milestone is 1."""
+    """pitfalls.md, training-loop.md, choosing-a-scheduler.md: ChainedScheduler warns once
+    per child that warns; SequentialLR is silent when its first child is
+    CosineAnnealingWarmRestarts or its first milestone is 1."""
     optimizer = dummy_optimizer(0.1)
     scheduler = create(optimizer)
     with warnings.catch_warnings(record=True) as caught:
@@ -929,7 +936,7 @@ def test_wrong_order_warns_once_per_warning_child_and_sequential_can_be_silent(c
 def test_linear_one_cycle_past_its_end_is_below_min_lr_and_negative_only_for_short_runs(
     kwargs, sign
 ):
-    """pitfalls.md: after the last allowed step a linear OneCycleLR is below min_lr, and
+    """pitfalls.md, faq.md: after the last allowed step a linear OneCycleLR is below min_lr, and
     negative when (max_lr - min_lr) / the last phase's length exceeds min_lr (with the
     default factors, below about 357,000 steps)."""
     optimizer = dummy_optimizer(0.1)

@@ -241,94 +241,9 @@ L = torch.optim.lr_scheduler
     ids=["CosineAnnealingLR", "PolynomialLR", "LinearLR"],
 )
 def test_wrong_order_trains_the_last_epoch_at_the_floor_the_right_order_never_uses(make, floor):
+    # training-loop.md and choosing-a-scheduler.md (the cosine over the run, eta_min 0.001)
     right, _ = run_epochs(make, 10, scheduler_first=lambda epoch: False)
     wrong, _ = run_epochs(make, 10, scheduler_first=lambda epoch: True)
     assert wrong[:-1] == pytest.approx(right[1:], rel=1e-9, abs=1e-15)  # one epoch ahead
     assert wrong[-1] == pytest.approx(floor, rel=1e-9, abs=1e-15)
     assert min(right) == right[-1] > floor + 1e-4  # the right order stays above the floor
-
-
-def warnings_in_the_wrong_order(make, epochs=5):
-    optimizer = dummy_optimizer(0.1, momentum=0.9)
-    scheduler = make(optimizer)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for _ in range(epochs):
-            scheduler.step()
-            optimizer.step()
-    return [str(w.message) for w in caught]
-
-
-@pytest.mark.torch_versions("2.13")  # quotes torch's text
-def test_containers_warn_only_for_children_that_check():
-    def cawr(o):
-        return L.CosineAnnealingWarmRestarts(o, T_0=10)
-
-    def exp(o):
-        return L.ExponentialLR(o, gamma=0.9)
-
-    counts = {
-        "Chained[Linear, Exp]": lambda o: L.ChainedScheduler([L.LinearLR(o), exp(o)]),
-        "Chained[CAWR, Exp]": lambda o: L.ChainedScheduler([cawr(o), exp(o)]),
-        "Sequential[Linear, Exp] at 3": lambda o: L.SequentialLR(
-            o, [L.LinearLR(o), exp(o)], milestones=[3]
-        ),
-        "Sequential[Linear, Exp] at 1": lambda o: L.SequentialLR(
-            o, [L.LinearLR(o), exp(o)], milestones=[1]
-        ),
-        "Sequential[CAWR, Exp] at 3": lambda o: L.SequentialLR(o, [cawr(o), exp(o)], [3]),
-    }
-    got = {name: warnings_in_the_wrong_order(make) for name, make in counts.items()}
-    assert {name: len(caught) for name, caught in got.items()} == {
-        "Chained[Linear, Exp]": 2,
-        "Chained[CAWR, Exp]": 1,
-        "Sequential[Linear, Exp] at 3": 1,
-        "Sequential[Linear, Exp] at 1": 0,
-        "Sequential[CAWR, Exp] at 3": 0,
-    }
-    assert all(message == STEP_ORDER_WARNING for caught in got.values() for message in caught)
-
-
-@pytest.mark.torch_versions("2.13")  # quotes torch's text
-def test_optimizer_steps_before_the_first_scheduler_do_not_count():
-    def stepped_three_times_first(optimizer):
-        for _ in range(3):
-            optimizer.step()
-        return L.StepLR(optimizer, step_size=2)
-
-    assert warnings_in_the_wrong_order(stepped_three_times_first) == [STEP_ORDER_WARNING]
-
-
-def test_a_scheduler_created_after_another_schedulers_steps_is_never_warned():
-    def second_phase(optimizer):
-        warmup = L.LinearLR(optimizer, start_factor=0.25, total_iters=3)
-        for _ in range(3):  # the first phase, in the right order
-            optimizer.step()
-            warmup.step()
-        return L.StepLR(optimizer, step_size=2)  # handed over by hand
-
-    assert warnings_in_the_wrong_order(second_phase) == []
-    assert warnings_in_the_wrong_order(lambda o: L.StepLR(o, step_size=2)) != []
-
-
-@pytest.mark.torch_versions("2.13")  # quotes torch's text
-def test_get_lr_from_outside_warns_for_twelve_and_raises_for_the_three_without_one():
-    from test_checkpoint_and_resume import SCHEDULERS, make
-
-    warned, raised = set(), set()
-    for name in SCHEDULERS:
-        scheduler = make(name, dummy_optimizer(0.1, momentum=0.9))
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                scheduler.get_lr()
-            except NotImplementedError:
-                raised.add(name)
-        messages = [str(w.message) for w in caught]
-        if name in raised:
-            assert messages == [], name
-        else:
-            assert messages == [GET_LR_WARNING], name
-            warned.add(name)
-    assert raised == {"ChainedScheduler", "ReduceLROnPlateau", "SequentialLR"}
-    assert len(warned) == 12
