@@ -1,13 +1,12 @@
 """snippets/lambda_lr.py: the LR is the initial lr times lr_lambda(step)."""
 
 import functools
-import io
 import pickle
 
 import numpy as np
 import pytest
-import torch
 from schedules import dummy_optimizer, record_each_step
+from test_checkpoint_and_resume import save_and_load_dict
 from torch.optim.lr_scheduler import LambdaLR, LinearLR
 
 BASE_LR = 0.1
@@ -212,23 +211,6 @@ def warmup(epoch, warmup_epochs):
     return min(1.0, (epoch + 1) / warmup_epochs)
 
 
-class Settings:
-    def __init__(self, warmup_epochs):
-        self.warmup_epochs = warmup_epochs
-
-    def factor(self, epoch):
-        return warmup(epoch, self.warmup_epochs)
-
-
-@pytest.mark.parametrize(
-    "lr_lambda",
-    [functools.partial(warmup, warmup_epochs=5), Settings(5).factor],
-    ids=["partial", "bound method"],
-)
-def test_a_partial_or_a_bound_method_is_saved_as_an_empty_dict(lr_lambda):
-    assert LambdaLR(dummy_optimizer(0.1), lr_lambda).state_dict()["lr_lambdas"] == [{}]
-
-
 def test_loading_keeps_the_resuming_codes_partial_settings():
     saved = LambdaLR(dummy_optimizer(0.1), functools.partial(warmup, warmup_epochs=5))
     resumed = LambdaLR(dummy_optimizer(0.1), functools.partial(warmup, warmup_epochs=10))
@@ -239,30 +221,14 @@ def test_loading_keeps_the_resuming_codes_partial_settings():
     assert resumed.get_last_lr() == [pytest.approx(0.02, rel=1e-12)]
 
 
-def test_hugging_face_warmup_schedules_are_lambda_lr_on_a_partial_saved_as_empty():
-    from transformers import get_linear_schedule_with_warmup  # pinned; imported here, slow
-
-    scheduler = get_linear_schedule_with_warmup(dummy_optimizer(0.1), 5, 40)
-    assert isinstance(scheduler, LambdaLR)
-    assert isinstance(scheduler.lr_lambdas[0], functools.partial)
-    assert scheduler.state_dict()["lr_lambdas"] == [{}]
-
-
-def torch_load_roundtrip(state: dict) -> dict:
-    buffer = io.BytesIO()
-    torch.save(state, buffer)
-    buffer.seek(0)
-    return torch.load(buffer)  # the default, weights_only=True
-
-
 def test_callable_object_attributes_must_be_types_torch_load_reads_by_default():
-    loaded = torch_load_roundtrip(LambdaLR(dummy_optimizer(0.1), WarmupFactor(5)).state_dict())
+    loaded = save_and_load_dict(LambdaLR(dummy_optimizer(0.1), WarmupFactor(5)).state_dict())
     assert loaded["lr_lambdas"] == [{"warmup_epochs": 5}]
     numpy_state = LambdaLR(dummy_optimizer(0.1), WarmupFactor(np.int64(5))).state_dict()
     with pytest.raises(pickle.UnpicklingError, match="^Weights only load failed"):
-        torch_load_roundtrip(numpy_state)
+        save_and_load_dict(numpy_state)
     converted = LambdaLR(dummy_optimizer(0.1), WarmupFactor(int(np.int64(5)))).state_dict()
-    assert torch_load_roundtrip(converted)["lr_lambdas"] == [{"warmup_epochs": 5}]
+    assert save_and_load_dict(converted)["lr_lambdas"] == [{"warmup_epochs": 5}]
 
 
 def test_one_cycle_and_cyclic_lr_set_the_initial_lr_a_later_lambda_lr_starts_from():
@@ -280,26 +246,3 @@ def test_one_cycle_and_cyclic_lr_set_the_initial_lr_a_later_lambda_lr_starts_fro
     optimizer = dummy_optimizer(0.1)
     ReduceLROnPlateau(optimizer)
     assert "initial_lr" not in optimizer.param_groups[0]
-
-
-def test_a_callable_without_a_dict_makes_state_dict_raise():
-    """lambda-lr.md and multiplicative-lr.md: math.exp (a builtin) has no __dict__."""
-    import math
-
-    from torch.optim.lr_scheduler import MultiplicativeLR
-
-    for scheduler in (LambdaLR, MultiplicativeLR):
-        with pytest.raises(AttributeError, match="has no attribute '__dict__'"):
-            scheduler(dummy_optimizer(0.1), math.exp).state_dict()
-
-
-def test_cyclic_lr_keeps_an_initial_lr_already_there():
-    """lambda-lr.md: only OneCycleLR overwrites an initial_lr; CyclicLR built second keeps
-    it (its own cycle still starts from its base_lr)."""
-    from torch.optim.lr_scheduler import CyclicLR, StepLR
-
-    optimizer = dummy_optimizer(0.1)
-    StepLR(optimizer, step_size=3)
-    cyclic = CyclicLR(optimizer, base_lr=0.02, max_lr=0.1, cycle_momentum=False)
-    assert optimizer.param_groups[0]["initial_lr"] == 0.1
-    assert cyclic.base_lrs == [0.02]

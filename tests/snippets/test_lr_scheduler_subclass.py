@@ -1,6 +1,5 @@
 """snippets/lr_scheduler_subclass.py: a custom LRScheduler, linear warm-up then 1/sqrt(step)."""
 
-import io
 import math
 import pickle
 import re
@@ -10,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 from schedules import dummy_optimizer, lrs_used, record_each_step
+from test_checkpoint_and_resume import save_and_load_dict
 from torch.optim.lr_scheduler import LambdaLR, LRScheduler
 
 BASE_LR = 0.01
@@ -226,21 +226,14 @@ def test_warmup_steps_must_be_an_int_so_a_fractional_or_numpy_value_is_refused(s
         assert str(raised.value) == f"warmup_steps must be an int, got {name}"
 
 
-def torch_load_roundtrip(state: dict) -> dict:
-    buffer = io.BytesIO()
-    torch.save(state, buffer)
-    buffer.seek(0)
-    return torch.load(buffer)  # the default, weights_only=True
-
-
 def test_an_int_attribute_loads_with_torch_load_but_a_numpy_integer_does_not(scheduler_class):
     # The page's reason to keep own attributes to plain types: torch.load's default refuses
     # a NumPy scalar, even though torch.save stores it without a word.
     scheduler = scheduler_class(adam(0.01), warmup_steps=16)
-    assert torch_load_roundtrip(scheduler.state_dict())["warmup_steps"] == 16
+    assert save_and_load_dict(scheduler.state_dict())["warmup_steps"] == 16
     scheduler.warmup_steps = np.int64(16)  # as if the class had not checked its type
     with pytest.raises(pickle.UnpicklingError, match="^Weights only load failed"):
-        torch_load_roundtrip(scheduler.state_dict())
+        save_and_load_dict(scheduler.state_dict())
 
 
 def test_the_caption_names_the_batch_where_the_recorded_lr_peaks(snippet):
@@ -268,9 +261,9 @@ def test_a_numpy_warmup_steps_spoils_the_optimizers_checkpoint_during_the_warm_u
         lr = optimizer.param_groups[0]["lr"]
         kinds.append(type(lr).__name__)
         if type(lr) is float:
-            assert torch_load_roundtrip(optimizer.state_dict())["param_groups"][0]["lr"] == lr
+            assert save_and_load_dict(optimizer.state_dict())["param_groups"][0]["lr"] == lr
         else:
             with pytest.raises(pickle.UnpicklingError, match="^Weights only load failed"):
-                torch_load_roundtrip(optimizer.state_dict())
+                save_and_load_dict(optimizer.state_dict())
     # last_epoch 1 .. 20, step = last_epoch + 1: NumPy up to step 16 (the peak), float after.
     assert kinds == ["float64"] * 15 + ["float"] * 5

@@ -1,7 +1,5 @@
 """snippets/multiplicative_lr.py: each step multiplies the current LR by lr_lambda(step)."""
 
-import functools
-
 import pytest
 from schedules import dummy_optimizer, lrs_used, record_each_step
 from torch.optim.lr_scheduler import (
@@ -189,11 +187,3 @@ def test_eta_zero_is_the_groups_lr_when_created_not_its_initial_lr():
     scheduler = MultiplicativeLR(optimizer, lambda epoch: 0.5)
     assert scheduler.base_lrs == [0.1]  # initial_lr, left by LinearLR
     assert lrs_used(scheduler, 2) == pytest.approx([0.01, 0.005], rel=1e-12)
-
-
-def test_a_partial_is_saved_as_an_empty_dict():
-    def decay(epoch, gamma):
-        return gamma
-
-    scheduler = MultiplicativeLR(dummy_optimizer(0.1), functools.partial(decay, gamma=0.9))
-    assert scheduler.state_dict()["lr_lambdas"] == [{}]

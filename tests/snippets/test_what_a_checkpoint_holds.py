@@ -315,6 +315,7 @@ def test_one_cycle_new_peak_needs_initial_lr_max_lr_min_lr_and_lr_scaled():
     ids=["LambdaLR", "MultiplicativeLR", "CyclicLR"],
 )
 def test_a_partial_or_a_bound_method_is_saved_as_an_empty_dict_not_none(build, key):
+    # what-a-checkpoint-holds.md, lambda-lr.md, multiplicative-lr.md, cyclic-lr.md
     import functools
 
     class Factor:
@@ -374,6 +375,7 @@ def test_one_cycle_scaling_all_four_gives_the_new_peaks_run_up_to_rounding():
     ids=["LambdaLR", "MultiplicativeLR", "CyclicLR"],
 )
 def test_a_callable_without_a_dict_makes_state_dict_raise_attribute_error(build):
+    # what-a-checkpoint-holds.md, checkpoint-and-resume.md, lambda-lr.md, multiplicative-lr.md
     class Slotted:
         __slots__ = ("gamma",)
 
