@@ -323,16 +323,6 @@ def test_the_total_steps_th_step_divides_by_zero_exactly_when_the_last_phase_is_
     assert 30 < raised_at_t[True] < 39
 
 
-@pytest.mark.torch_versions("2.13")  # quotes torch's text
-def test_three_phase_pct_start_0_55_of_10_steps_divides_by_zero_at_the_10th_step():
-    scheduler = one_cycle_scheduler(total_steps=10, pct_start=0.55, three_phase=True)
-    lrs_used(scheduler, 9)
-    scheduler.optimizer.step()
-    with pytest.raises(ZeroDivisionError) as raised:
-        scheduler.step()
-    assert str(raised.value) == "float division by zero"
-
-
 def test_the_safe_loop_survives_pct_start_1_0():
     scheduler = one_cycle_scheduler(total_steps=80, pct_start=1.0)
     for _ in range(80):
@@ -364,28 +354,6 @@ def test_pct_start_times_total_steps_of_exactly_1_divides_by_zero_when_created(
 ):
     with pytest.raises(ZeroDivisionError, match="float division by zero"):
         one_cycle_scheduler(total_steps=total_steps, pct_start=pct_start)
-
-
-def lr_left_by_the_total_steps_th_step(total_steps, three_phase=False):
-    """The linear cycle's LR after the total_steps-th scheduler.step(), without running it."""
-    scheduler = one_cycle_scheduler(
-        total_steps=total_steps, anneal_strategy="linear", three_phase=three_phase
-    )
-    scheduler.optimizer.step()
-    scheduler.last_epoch = total_steps - 1  # jump to the last step of the cycle
-    scheduler.step()
-    return scheduler.get_last_lr()[0]
-
-
-@pytest.mark.parametrize("total_steps", [80, 1000, 100_000, 357_142, 357_144, 1_000_000])
-def test_the_linear_overshoot_is_negative_only_for_annealing_shorter_than_d_f_minus_1(
-    total_steps,
-):
-    final = MAX_LR / DIV_FACTOR / FINAL_DIV_FACTOR
-    annealing_steps = total_steps - 1 - (PCT_START * total_steps - 1)
-    left = lr_left_by_the_total_steps_th_step(total_steps)
-    assert left == pytest.approx(final - (MAX_LR - final) / annealing_steps, rel=1e-6)
-    assert (left < 0) == (annealing_steps < DIV_FACTOR * FINAL_DIV_FACTOR - 1)
 
 
 @pytest.mark.parametrize("strategy", ["cos", "linear"])
@@ -436,7 +404,9 @@ def test_the_total_steps_th_call_is_past_the_last_phase_unless_a_three_phase_mid
 
 
 @pytest.mark.parametrize("three_phase", [False, True])
-@pytest.mark.parametrize("total_steps", [80, 1000, 24_990, 25_000, 357_100, 357_200])
+@pytest.mark.parametrize(
+    "total_steps", [80, 1000, 24_990, 25_000, 100_000, 357_100, 357_142, 357_144, 1_000_000]
+)
 def test_the_linear_overshoot_is_one_step_of_the_last_phases_drop(three_phase, total_steps):
     """one-cycle-lr.md pitfall: past the end a linear cycle goes one step of its last phase's
     drop below eta_end: (eta_max - eta_end) / (T - 1 - a) in two phases, (eta_init - eta_end)

@@ -381,8 +381,9 @@ def test_a_chained_scheduler_holding_one_of_the_five_raises_at_the_next_step(nam
 
 @pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
 def test_reduce_lr_on_plateau_with_a_min_lr_per_group_raises_at_its_next_cut_and_a_scalar_runs_on():
-    """parameter-groups.md: ReduceLROnPlateau with one min_lr per group raises at its next
-    cut after add_param_group(); with a single min_lr it cuts both groups."""
+    """parameter-groups.md, reduce-lr-on-plateau.md: ReduceLROnPlateau with one min_lr per
+    group raises at its next cut after add_param_group(); with a single min_lr it cuts both
+    groups."""
     for min_lr in ([0.0], 0.0):
         optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
         scheduler = lr_scheduler.ReduceLROnPlateau(optimizer, patience=0, min_lr=min_lr)

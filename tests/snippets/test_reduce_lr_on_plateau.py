@@ -448,22 +448,3 @@ def test_eps_is_absolute_so_a_cut_bigger_than_eps_happens_from_a_large_lr():
     flat = [1.0] * 4
     assert drive(flat, lr=0.1, patience=0, eps=1) == [0.1] * 5
     assert drive(flat, lr=10, patience=0, eps=1) == pytest.approx([10, 10, 1.0, 1.0, 1.0])
-
-
-@pytest.mark.torch_versions("2.11", "2.13")  # quotes torch's text
-def test_a_per_group_min_lr_list_breaks_when_a_group_is_added_later():
-    for min_lr in ([0.001], 0.001):
-        optimizer = dummy_optimizer(0.1)
-        scheduler = ReduceLROnPlateau(optimizer, patience=0, min_lr=min_lr)
-        optimizer.step()
-        scheduler.step(1.0)
-        optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 0.1})
-        optimizer.step()
-        scheduler.step(0.5)  # an improvement: no cut, no error yet
-        optimizer.step()
-        if isinstance(min_lr, list):
-            with pytest.raises(RuntimeError, match="The number of param groups in the `optimizer`"):
-                scheduler.step(0.5)  # the next cut
-        else:
-            scheduler.step(0.5)
-            assert [group["lr"] for group in optimizer.param_groups] == pytest.approx([0.01, 0.01])
