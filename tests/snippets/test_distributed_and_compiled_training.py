@@ -251,7 +251,9 @@ def test_ddp_syncs_buffers_by_default_through_forward_sync_buffers_and_broadcast
         )
 
 
-def test_the_all_reduced_loss_is_the_same_on_every_rank_but_counts_padded_samples_twice():
+def test_the_all_reduced_loss_counts_padded_samples_twice():
+    # Every rank getting the same value is checked in the two-rank run
+    # (test_plateau_with_the_all_reduced_metric_cuts_together); here, what that value is.
     torch.manual_seed(0)
     errors = torch.randn(65) ** 2  # one squared error per validation sample
     shares = [list(DistributedSampler(range(65), 2, rank, shuffle=False)) for rank in range(2)]

@@ -6,7 +6,7 @@ import math
 
 import pytest
 import torch
-from schedules import dummy_optimizer
+from schedules import dummy_optimizer, lrs_used
 from test_checkpoint_and_resume import (
     SCHEDULERS,
     fresh_optimizer,
@@ -238,12 +238,7 @@ def cosine_resumed_at_a_new_peak(eta_min, rescale, stop=20, old=0.1, new=0.2):
 
 def cosine_from_the_start(eta_min, lr=0.2):
     optimizer = dummy_optimizer(lr, momentum=0.9)
-    scheduler = L.CosineAnnealingLR(optimizer, T_max=30, eta_min=eta_min)
-    used = []
-    for t in range(30):
-        used.append(optimizer.param_groups[0]["lr"])
-        step(scheduler, optimizer, t)
-    return used[20:]
+    return lrs_used(L.CosineAnnealingLR(optimizer, T_max=30, eta_min=eta_min), 30)[20:]
 
 
 def test_scaling_the_peak_is_exact_only_with_eta_min_0_and_eta_min_needs_the_affine_map():
@@ -287,12 +282,7 @@ def one_cycle_resumed_at_a_new_peak(keys, stop=10, scale=2.0):
 
 def test_one_cycle_new_peak_needs_initial_lr_max_lr_min_lr_and_lr_scaled():
     optimizer = dummy_optimizer(0.1, momentum=0.9)
-    scheduler = L.OneCycleLR(optimizer, max_lr=0.2, total_steps=100)
-    reference = []
-    for t in range(100):
-        reference.append(optimizer.param_groups[0]["lr"])
-        if t < 99:
-            step(scheduler, optimizer, t)
+    reference = lrs_used(L.OneCycleLR(optimizer, max_lr=0.2, total_steps=100), 100)
     all_four = one_cycle_resumed_at_a_new_peak(["initial_lr", "max_lr", "min_lr", "lr"])
     assert all_four[10:] == pytest.approx(reference[10:], rel=1e-12)
     max_lr_only = one_cycle_resumed_at_a_new_peak(["max_lr"])
